@@ -1,0 +1,39 @@
+package io.vigil.core;
+
+/** Construction-time validation for messages and value objects; a failure is a 400 with a field name. */
+public final class Check {
+    private Check() {
+    }
+
+    public static <T> T present(T value, String field) {
+        if (value == null) {
+            throw DomainException.invalid("invalid_" + field, field + " is required");
+        }
+        return value;
+    }
+
+    public static String text(String value, String field, int maxLength) {
+        if (value == null || value.isBlank()) {
+            throw DomainException.invalid("invalid_" + field, field + " is required");
+        }
+        if (value.length() > maxLength) {
+            throw DomainException.invalid("invalid_" + field, field + " must be at most " + maxLength + " characters");
+        }
+        return value;
+    }
+
+    public static int range(int value, int min, int max, String field) {
+        if (value < min || value > max) {
+            throw DomainException.invalid("invalid_" + field, field + " must be between " + min + " and " + max + ", was " + value);
+        }
+        return value;
+    }
+
+    public static String matches(String value, String regex, String field, String expectation) {
+        present(value, field);
+        if (!value.matches(regex)) {
+            throw DomainException.invalid("invalid_" + field, field + " " + expectation + ", was '" + value + "'");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,11 @@
+package io.vigil.core.node;
+
+import io.vigil.core.Check;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+public record ChangeNode(@TargetAggregateIdentifier NodeName node, NodeSpec spec) {
+    public ChangeNode {
+        Check.present(node, "node");
+        Check.present(spec, "node_spec");
+    }
+}

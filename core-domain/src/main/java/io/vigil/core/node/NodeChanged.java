@@ -1,0 +1,4 @@
+package io.vigil.core.node;
+
+public record NodeChanged(NodeName node, NodeSpec spec) {
+}

@@ -1,0 +1,4 @@
+package io.vigil.core.node;
+
+public record NodeRegistered(NodeName node, NodeSpec spec) {
+}

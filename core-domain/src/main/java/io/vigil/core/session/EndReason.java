@@ -1,0 +1,8 @@
+package io.vigil.core.session;
+
+public enum EndReason {
+    /** The owner (or an admin) ended it. */
+    ENDED_BY_USER,
+    /** It reached its end time. */
+    EXPIRED
+}

@@ -1,0 +1,4 @@
+package io.vigil.core.session;
+
+public record SessionEnded(SessionId sessionId, EndReason reason) {
+}

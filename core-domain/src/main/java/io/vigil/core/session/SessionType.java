@@ -1,0 +1,4 @@
+package io.vigil.core.session;
+
+/** Ephemeral sessions are thrown away at the end; persistent ones are meant to be kept (issue: persistence). */
+public enum SessionType { EPHEMERAL, PERSISTENT }

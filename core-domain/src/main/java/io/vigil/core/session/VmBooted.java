@@ -1,0 +1,4 @@
+package io.vigil.core.session;
+
+public record VmBooted(SessionId sessionId, String guestAddress) {
+}

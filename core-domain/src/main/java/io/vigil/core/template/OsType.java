@@ -1,0 +1,3 @@
+package io.vigil.core.template;
+
+public enum OsType { WINDOWS, LINUX, KALI }

@@ -1,0 +1,4 @@
+package io.vigil.core.template;
+
+public record TemplateChanged(TemplateId templateId, TemplateSpec spec) {
+}

@@ -1,0 +1,4 @@
+package io.vigil.core.template;
+
+public record TemplateRegistered(TemplateId templateId, TemplateSpec spec) {
+}

@@ -1,0 +1,30 @@
+package io.vigil.platform.security;
+
+import io.vigil.core.UserId;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.security.oauth2.jwt.Jwt;
+
+/** The caller, as the verified token says. */
+public record CurrentUser(UserId id, Set<Role> roles) {
+
+    public static CurrentUser of(Jwt jwt) {
+        EnumSet<Role> roles = EnumSet.noneOf(Role.class);
+        List<String> claimed = jwt.getClaimAsStringList(JwtSecurityConfiguration.ROLES_CLAIM);
+        if (claimed != null) {
+            for (String role : claimed) {
+                try {
+                    roles.add(Role.valueOf(role.toUpperCase(java.util.Locale.ROOT)));
+                } catch (IllegalArgumentException ignored) {
+                    // an unknown role grants nothing
+                }
+            }
+        }
+        return new CurrentUser(new UserId(jwt.getSubject()), roles);
+    }
+
+    public boolean admin() {
+        return roles.contains(Role.ADMIN);
+    }
+}

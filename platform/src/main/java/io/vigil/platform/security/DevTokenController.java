@@ -1,0 +1,41 @@
+package io.vigil.platform.security;
+
+import io.vigil.core.Check;
+import io.vigil.core.DomainException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Tokens for anyone, for any role: exists only where {@code vigil.security.dev-tokens=true} (the local run). */
+@RestController
+@ConditionalOnProperty(name = "vigil.security.dev-tokens", havingValue = "true")
+class DevTokenController {
+    private final TokenIssuer issuer;
+
+    DevTokenController(TokenIssuer issuer) {
+        this.issuer = issuer;
+    }
+
+    @PostMapping("/api/v1/dev/tokens")
+    @ResponseStatus(HttpStatus.CREATED)
+    TokenIssuer.IssuedToken issue(@RequestBody TokenRequest request) {
+        if (request == null) {
+            throw DomainException.invalid("invalid_body", "a JSON body {\"user\", \"roles\"} is required");
+        }
+        Check.matches(request.user(), "[A-Za-z0-9._@-]{1,100}", "user", "must be 1-100 letters, digits or . _ @ -");
+        if (request.roles() == null || request.roles().isEmpty()) {
+            throw DomainException.invalid("invalid_roles", "roles must name at least one of engineer, admin, auditor");
+        }
+        var roles = new LinkedHashSet<Role>();
+        request.roles().forEach(r -> roles.add(Role.parse(r)));
+        return issuer.issue(request.user(), roles);
+    }
+
+    record TokenRequest(String user, List<String> roles) {
+    }
+}
