@@ -48,62 +48,56 @@ public class VmSession {
         deadlines.schedule(expiresAt, EXPIRY_DEADLINE);
     }
 
+    // The saga's reports. A report that no longer fits (the session ended meanwhile, or it is a repeat after a
+    // redelivery) is ignored rather than refused: refusing would roll back the saga's transaction and make it
+    // retry something that can never succeed.
+
     @CommandHandler
     public void handle(ReserveVmId command) {
-        requireProvisioning();
-        if (cloned) {
-            throw DomainException.conflict("vm_already_cloned", "Session " + sessionId + " already has VM " + vmid);
+        if (provisioning() && !cloned) {
+            apply(new VmIdReserved(sessionId, node, command.vmid()));
         }
-        apply(new VmIdReserved(sessionId, node, command.vmid()));
     }
 
     @CommandHandler
     public void handle(RecordVmCloned command) {
-        requireProvisioning();
-        if (vmid == null || vmid != command.vmid()) {
-            throw DomainException.conflict("vmid_mismatch", "VM " + command.vmid() + " is not the one reserved");
-        }
-        if (!cloned) {
+        if (provisioning() && !cloned && vmid != null && vmid == command.vmid()) {
             apply(new VmCloned(sessionId, node, command.vmid()));
         }
     }
 
     @CommandHandler
     public void handle(RecordVmBooted command) {
-        requireProvisioning();
-        if (!cloned) {
-            throw DomainException.conflict("vm_not_cloned", "Session " + sessionId + " has no VM yet");
-        }
-        if (!booted) {
+        if (provisioning() && cloned && !booted) {
             apply(new VmBooted(sessionId, command.guestAddress()));
         }
     }
 
     @CommandHandler
     public void handle(ActivateSession command) {
-        requireProvisioning();
-        if (!booted) {
-            throw DomainException.conflict("vm_not_booted", "Session " + sessionId + " has no booted VM yet");
+        if (provisioning() && booted) {
+            apply(new SessionActivated(sessionId, command.connectionId(), command.clientUrl()));
         }
-        apply(new SessionActivated(sessionId, command.connectionId(), command.clientUrl()));
     }
 
     @CommandHandler
     public void handle(ScheduleProvisioningRetry command) {
-        requireProvisioning();
-        apply(new ProvisioningRetryScheduled(sessionId, command.attempt(), command.reason(), command.retryAt()));
+        if (provisioning()) {
+            apply(new ProvisioningRetryScheduled(sessionId, command.attempt(), command.reason(), command.retryAt()));
+        }
     }
 
     @CommandHandler
     public void handle(FailSession command, DeadlineManager deadlines) {
-        requireProvisioning();
-        apply(new SessionFailed(sessionId, command.reason(), node, vmid, connectionId));
-        apply(new AdminAlertRaised(sessionId, "Session " + sessionId + " failed on " + node + ": " + command.reason()));
-        deadlines.cancelAllWithinScope(EXPIRY_DEADLINE);
+        if (provisioning()) {
+            apply(new SessionFailed(sessionId, command.reason(), node, vmid, connectionId));
+            apply(new AdminAlertRaised(sessionId, "Session " + sessionId + " failed on " + node + ": " + command.reason()));
+            deadlines.cancelAllWithinScope(EXPIRY_DEADLINE);
+        }
     }
 
     @CommandHandler
-    public void handle(EndSession command, DeadlineManager deadlines) {
+    public SessionStatus handle(EndSession command, DeadlineManager deadlines) {
         if (!command.admin() && !owner.equals(command.requestedBy())) {
             throw DomainException.forbidden("not_session_owner", "Session " + sessionId + " belongs to someone else");
         }
@@ -113,6 +107,7 @@ public class VmSession {
         }
         end(EndReason.ENDED_BY_USER);
         deadlines.cancelAllWithinScope(EXPIRY_DEADLINE);
+        return status;
     }
 
     @DeadlineHandler(deadlineName = EXPIRY_DEADLINE)
@@ -145,11 +140,8 @@ public class VmSession {
         }
     }
 
-    private void requireProvisioning() {
-        if (status != SessionStatus.PROVISIONING) {
-            throw DomainException.conflict("session_not_provisioning",
-                    "Session " + sessionId + " is " + status.name().toLowerCase(java.util.Locale.ROOT) + ", not provisioning");
-        }
+    private boolean provisioning() {
+        return status == SessionStatus.PROVISIONING;
     }
 
     @EventSourcingHandler
