@@ -48,6 +48,11 @@ public class ApiExceptionHandler implements WebExceptionHandler {
         if (e instanceof AggregateNotFoundException) {
             return writer.write(exchange, HttpStatus.NOT_FOUND, "not_found", "No such resource");
         }
+        if (e instanceof org.axonframework.modelling.command.AggregateStreamCreationException
+                || (e instanceof org.axonframework.eventsourcing.eventstore.EventStoreException
+                && String.valueOf(e.getMessage()).startsWith("Cannot reuse aggregate identifier"))) {
+            return writer.write(exchange, HttpStatus.CONFLICT, "already_exists", "Something with that id already exists");
+        }
         if (e instanceof ConcurrencyException) {
             return writer.write(exchange, HttpStatus.CONFLICT, "concurrent_change",
                     "Someone changed this at the same moment; try again");

@@ -1,0 +1,62 @@
+package io.vigil.command;
+
+import io.vigil.command.guacamole.GuacamoleClient;
+import io.vigil.command.guacamole.GuacamoleProperties;
+import io.vigil.command.proxmox.ProxmoxClient;
+import io.vigil.command.proxmox.ProxmoxProperties;
+import io.vigil.core.node.Node;
+import io.vigil.core.session.VmSession;
+import io.vigil.core.template.Template;
+import io.vigil.platform.PlatformConfiguration;
+import io.vigil.platform.persistence.JdbcConfiguration;
+import java.time.Clock;
+import org.axonframework.config.AggregateConfigurer;
+import org.axonframework.config.ConfigurerModule;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.PropertySource;
+import org.springframework.core.annotation.Order;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.web.reactive.function.client.WebClient;
+
+@Configuration(proxyBeanMethods = false)
+@Import(PlatformConfiguration.class)
+@PropertySource("classpath:vigil-command.properties")
+@EnableScheduling
+@EnableConfigurationProperties({ProvisioningProperties.class, ProxmoxProperties.class, GuacamoleProperties.class,
+        RegistryProperties.class})
+public class CommandSideConfiguration {
+
+    /** core-domain knows no Spring, so its aggregates are registered here rather than by annotation scanning. */
+    @Bean
+    ConfigurerModule aggregates() {
+        return configurer -> configurer
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(VmSession.class))
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(Template.class))
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(Node.class));
+    }
+
+    @Bean
+    @Order(10)
+    FlywayConfigurationCustomizer commandMigrations() {
+        return configuration -> JdbcConfiguration.addLocation(configuration, "classpath:db/vigil/command");
+    }
+
+    @Bean
+    ProxmoxClient proxmoxClient(ProxmoxProperties properties) {
+        return new ProxmoxClient(properties, WebClient.builder());
+    }
+
+    @Bean
+    GuacamoleClient guacamoleClient(GuacamoleProperties properties) {
+        return new GuacamoleClient(properties, WebClient.builder());
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+}

@@ -1,0 +1,138 @@
+package io.vigil.command.registry;
+
+import io.vigil.command.CommandDispatcher;
+import io.vigil.core.DomainException;
+import io.vigil.core.node.ChangeNode;
+import io.vigil.core.node.NodeName;
+import io.vigil.core.node.NodeSpec;
+import io.vigil.core.node.NodeStatus;
+import io.vigil.core.node.RegisterNode;
+import io.vigil.core.template.ChangeTemplate;
+import io.vigil.core.template.OsType;
+import io.vigil.core.template.Protocol;
+import io.vigil.core.template.RegisterTemplate;
+import io.vigil.core.template.TemplateId;
+import io.vigil.core.template.TemplateSpec;
+import io.vigil.platform.security.CurrentUser;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/** Admins register and change templates and nodes; each change is an event, so the registry is auditable. */
+@RestController
+@RequestMapping("/api/v1/admin")
+class RegistryController {
+    private final CommandDispatcher dispatcher;
+
+    RegistryController(CommandDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    @PostMapping("/templates")
+    Mono<ResponseEntity<TemplateBody>> registerTemplate(@RequestBody(required = false) TemplateBody body,
+                                                        @AuthenticationPrincipal Jwt jwt, ServerWebExchange exchange) {
+        TemplateBody b = required(body);
+        TemplateId id = new TemplateId(b.id() != null ? b.id() : slug(b.name()));
+        var command = new RegisterTemplate(id, b.spec());
+        return dispatcher.send(command, CurrentUser.of(jwt), exchange).thenReturn(ResponseEntity
+                .created(URI.create("/api/v1/templates/" + id)).body(b.withId(id.value())));
+    }
+
+    @PutMapping("/templates/{id}")
+    Mono<TemplateBody> changeTemplate(@PathVariable String id, @RequestBody(required = false) TemplateBody body,
+                                      @AuthenticationPrincipal Jwt jwt, ServerWebExchange exchange) {
+        TemplateBody b = required(body);
+        return dispatcher.send(new ChangeTemplate(new TemplateId(id), b.spec()), CurrentUser.of(jwt), exchange)
+                .thenReturn(b.withId(id));
+    }
+
+    @PostMapping("/nodes")
+    Mono<ResponseEntity<NodeBody>> registerNode(@RequestBody(required = false) NodeBody body,
+                                                @AuthenticationPrincipal Jwt jwt, ServerWebExchange exchange) {
+        NodeBody b = required(body);
+        NodeName name = new NodeName(b.name());
+        return dispatcher.send(new RegisterNode(name, b.spec()), CurrentUser.of(jwt), exchange)
+                .thenReturn(ResponseEntity.created(URI.create("/api/v1/admin/nodes/" + name)).body(b.normalized()));
+    }
+
+    @PutMapping("/nodes/{name}")
+    Mono<NodeBody> changeNode(@PathVariable String name, @RequestBody(required = false) NodeBody body,
+                              @AuthenticationPrincipal Jwt jwt, ServerWebExchange exchange) {
+        NodeBody b = required(body).withName(name);
+        return dispatcher.send(new ChangeNode(new NodeName(name), b.spec()), CurrentUser.of(jwt), exchange)
+                .thenReturn(b.normalized());
+    }
+
+    private static <T> T required(T body) {
+        if (body == null) {
+            throw DomainException.invalid("invalid_body", "a JSON body is required");
+        }
+        return body;
+    }
+
+    static String slug(String name) {
+        if (name == null) {
+            throw DomainException.invalid("invalid_name", "name is required");
+        }
+        String slug = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        return slug.length() > 63 ? slug.substring(0, 63) : slug;
+    }
+
+    static <E extends Enum<E>> E parse(Class<E> type, String text, String field) {
+        if (text == null) {
+            throw DomainException.invalid("invalid_" + field, field + " is required");
+        }
+        try {
+            return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw DomainException.invalid("invalid_" + field, field + " must be one of "
+                    + java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+        }
+    }
+
+    record TemplateBody(String id, String name, String osType, String protocol, Integer proxmoxVmid, Integer cpuCores,
+                        Integer ramMb, Integer diskGb, List<String> tags, Boolean active) {
+        TemplateSpec spec() {
+            if (proxmoxVmid == null) {
+                throw DomainException.invalid("invalid_proxmox_vmid", "proxmox_vmid (the template's VMID) is required");
+            }
+            return new TemplateSpec(name, parse(OsType.class, osType, "os_type"), parse(Protocol.class, protocol, "protocol"),
+                    proxmoxVmid, cpuCores == null ? TemplateSpec.DEFAULT_CPU_CORES : cpuCores,
+                    ramMb == null ? TemplateSpec.DEFAULT_RAM_MB : ramMb, diskGb == null ? TemplateSpec.DEFAULT_DISK_GB : diskGb,
+                    tags, active == null || active);
+        }
+
+        TemplateBody withId(String newId) {
+            TemplateSpec s = spec();
+            return new TemplateBody(newId, s.name(), s.osType().name().toLowerCase(Locale.ROOT), s.protocol().wireName(),
+                    s.proxmoxVmid(), s.cpuCores(), s.ramMb(), s.diskGb(), s.tags(), s.active());
+        }
+    }
+
+    record NodeBody(String name, String hostname, String status, Integer maxVms) {
+        NodeSpec spec() {
+            return new NodeSpec(hostname, status == null ? NodeStatus.ONLINE : parse(NodeStatus.class, status, "status"),
+                    maxVms == null ? NodeSpec.DEFAULT_MAX_VMS : maxVms);
+        }
+
+        NodeBody withName(String newName) {
+            return new NodeBody(newName, hostname, status, maxVms);
+        }
+
+        NodeBody normalized() {
+            NodeSpec s = spec();
+            return new NodeBody(name, s.hostname(), s.status().name().toLowerCase(Locale.ROOT), s.maxVms());
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.vigil.command.session;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import io.vigil.command.ProvisioningProperties;
+import io.vigil.command.proxmox.TaskStatus;
+import io.vigil.core.node.NodeName;
+import io.vigil.core.session.RaiseAdminAlert;
+import io.vigil.core.session.RecordVmDestroyed;
+import io.vigil.core.session.SessionEnding;
+import io.vigil.core.session.SessionFailed;
+import io.vigil.core.session.SessionId;
+import io.vigil.core.session.VmDestroyed;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.modelling.saga.EndSaga;
+import org.axonframework.modelling.saga.SagaEventHandler;
+import org.axonframework.modelling.saga.SagaLifecycle;
+import org.axonframework.modelling.saga.StartSaga;
+import org.axonframework.spring.stereotype.Saga;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Removes what a session holds once it is over (ended, expired, or failed half-way): the Guacamole connection,
+ * then the VM (stopped, then destroyed with its disks). A VM that is already gone counts as removed, so a
+ * repeated step is harmless. If Proxmox keeps refusing, admins get an alert naming the VM.
+ */
+@Saga
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+public class TeardownSaga {
+    static final String POLL = "teardown-poll";
+    static final String RETRY = "teardown-retry";
+    private static final Logger log = LoggerFactory.getLogger(TeardownSaga.class);
+
+    enum Step { DISCONNECT, STOP, AWAIT_STOP, DELETE, AWAIT_DELETE, DONE }
+
+    @Autowired
+    private transient CommandGateway commands;
+    @Autowired
+    private transient DeadlineManager deadlines;
+    @Autowired
+    private transient VmOperations vm;
+    @Autowired
+    private transient ProvisioningProperties properties;
+    @Autowired
+    private transient Clock clock;
+
+    private SessionId sessionId;
+    private String node;
+    private Integer vmid;
+    private String connectionId;
+    private Step step;
+    private String upid;
+    private PollClock poll;
+    private int failures;
+
+    @StartSaga
+    @SagaEventHandler(associationProperty = "sessionId")
+    void on(SessionEnding event) {
+        begin(event.sessionId(), event.node(), event.vmid(), event.connectionId());
+    }
+
+    @StartSaga
+    @SagaEventHandler(associationProperty = "sessionId")
+    void on(SessionFailed event) {
+        begin(event.sessionId(), event.node(), event.vmid(), event.connectionId());
+    }
+
+    @EndSaga
+    @SagaEventHandler(associationProperty = "sessionId")
+    void on(VmDestroyed event) {
+        step = Step.DONE;
+    }
+
+    @DeadlineHandler(deadlineName = POLL)
+    void pollAgain() {
+        advance();
+    }
+
+    @DeadlineHandler(deadlineName = RETRY)
+    void retry() {
+        advance();
+    }
+
+    private void begin(SessionId id, NodeName onNode, Integer vmId, String connection) {
+        sessionId = id;
+        node = onNode.value();
+        vmid = vmId;
+        connectionId = connection;
+        if (vmid == null && connectionId == null) {
+            SagaLifecycle.end();
+            return;
+        }
+        step = Step.DISCONNECT;
+        advance();
+    }
+
+    private void advance() {
+        try {
+            switch (step) {
+                case DISCONNECT -> disconnect();
+                case STOP -> stop();
+                case AWAIT_STOP -> awaitTask(Step.DELETE, Step.STOP);
+                case DELETE -> delete();
+                case AWAIT_DELETE -> awaitTask(Step.DONE, Step.DELETE);
+                case DONE -> { }
+            }
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    private void disconnect() {
+        if (connectionId != null) {
+            vm.disconnect(connectionId);
+        }
+        next(vmid == null ? Step.DONE : Step.STOP);
+    }
+
+    private void stop() {
+        Optional<String> status = vm.vmStatus(node, vmid);
+        if (status.isEmpty()) {
+            next(Step.DONE);
+        } else if ("running".equals(status.get())) {
+            waitFor(vm.stop(node, vmid), Step.AWAIT_STOP);
+        } else {
+            next(Step.DELETE);
+        }
+    }
+
+    private void delete() {
+        if (vm.vmStatus(node, vmid).isEmpty()) {
+            next(Step.DONE);
+            return;
+        }
+        waitFor(vm.delete(node, vmid), Step.AWAIT_DELETE);
+    }
+
+    private void waitFor(String task, Step awaiting) {
+        upid = task;
+        step = awaiting;
+        poll = PollClock.start(clock.instant(), properties.pollInitial());
+        advance();
+    }
+
+    private void awaitTask(Step onSuccess, Step retryFrom) {
+        TaskStatus status = vm.task(node, upid);
+        if (!status.finished()) {
+            if (poll.expired(clock.instant(), properties.waitLimit())) {
+                step = retryFrom;
+                throw new StepFailure.TimedOut("Proxmox task " + upid + " did not finish");
+            }
+            deadlines.schedule(poll.delay(), POLL);
+            poll = poll.next(properties.pollMax());
+            return;
+        }
+        if (!status.succeeded()) {
+            step = retryFrom;
+            throw new StepFailure.TaskFailed("Proxmox task failed: " + status.exitStatus());
+        }
+        next(onSuccess);
+    }
+
+    private void next(Step nextStep) {
+        step = nextStep;
+        if (step == Step.DONE) {
+            if (vmid != null) {
+                commands.send(new RecordVmDestroyed(sessionId));
+            } else {
+                SagaLifecycle.end();
+            }
+            return;
+        }
+        advance();
+    }
+
+    private void failed(RuntimeException e) {
+        String reason = StepFailure.reason(e);
+        if (step == Step.AWAIT_STOP) {
+            step = Step.STOP;
+        } else if (step == Step.AWAIT_DELETE) {
+            step = Step.DELETE;
+        }
+        if (failures >= properties.retryBackoff().size()) {
+            log.error("Could not remove VM {} on {} for session {}: {}", vmid, node, sessionId, reason);
+            commands.send(new RaiseAdminAlert(sessionId, "VM " + vmid + " on " + node
+                    + " could not be removed after " + failures + " retries: " + reason));
+            SagaLifecycle.end();
+            return;
+        }
+        Duration wait = properties.retryBackoff().get(failures);
+        failures++;
+        log.info("Teardown of session {} hit '{}' at {}; retry {} in {}", sessionId, reason, step, failures, wait);
+        deadlines.schedule(wait, RETRY);
+    }
+}

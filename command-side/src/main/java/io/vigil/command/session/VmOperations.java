@@ -1,0 +1,117 @@
+package io.vigil.command.session;
+
+import io.vigil.command.ProvisioningProperties;
+import io.vigil.command.guacamole.GuacamoleClient;
+import io.vigil.command.proxmox.ProxmoxClient;
+import io.vigil.command.proxmox.ProxmoxException;
+import io.vigil.command.proxmox.TaskStatus;
+import io.vigil.core.template.Protocol;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * The blocking face of Proxmox and Guacamole for the sagas (which run on processor and scheduler threads, never
+ * on an event loop). Each call is idempotent or tells the saga enough to make its retry idempotent.
+ */
+@Component
+public class VmOperations {
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(20);
+    private final ProxmoxClient proxmox;
+    private final GuacamoleClient guacamole;
+    private final ProvisioningProperties properties;
+
+    public VmOperations(ProxmoxClient proxmox, GuacamoleClient guacamole, ProvisioningProperties properties) {
+        this.proxmox = proxmox;
+        this.guacamole = guacamole;
+        this.properties = properties;
+    }
+
+    public int nextVmId() {
+        return proxmox.nextId().block(CALL_TIMEOUT);
+    }
+
+    /** Clones into {@code vmid}; answers null when a VM of ours already holds that id (a repeated clone). */
+    public String cloneOrFindOurs(String node, int templateVmid, int vmid, String vmName, String description) {
+        try {
+            return proxmox.clone(node, templateVmid, vmid, vmName, description).block(CALL_TIMEOUT);
+        } catch (ProxmoxException e) {
+            if (e.kind() == ProxmoxException.Kind.VMID_TAKEN && isOurs(node, vmid, vmName)) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    public boolean isOurs(String node, int vmid, String vmName) {
+        return proxmox.listVms(node).block(CALL_TIMEOUT).stream()
+                .anyMatch(vm -> vm.vmid() == vmid && vmName.equals(vm.name()));
+    }
+
+    public String start(String node, int vmid) {
+        return proxmox.start(node, vmid).block(CALL_TIMEOUT);
+    }
+
+    public String stop(String node, int vmid) {
+        return proxmox.stop(node, vmid).block(CALL_TIMEOUT);
+    }
+
+    public String delete(String node, int vmid) {
+        return proxmox.delete(node, vmid).block(CALL_TIMEOUT);
+    }
+
+    public TaskStatus task(String node, String upid) {
+        return proxmox.taskStatus(node, upid).block(CALL_TIMEOUT);
+    }
+
+    /** The VM's Proxmox status ("running", "stopped"), or empty when the VM does not exist. */
+    public Optional<String> vmStatus(String node, int vmid) {
+        try {
+            return Optional.of(proxmox.vmStatus(node, vmid).block(CALL_TIMEOUT).status());
+        } catch (ProxmoxException e) {
+            if (e.kind() == ProxmoxException.Kind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The guest's address once its agent reports one (i.e. it has booted far enough to run the agent). */
+    public Optional<String> guestAddress(String node, int vmid) {
+        return proxmox.guestAddress(node, vmid).block(CALL_TIMEOUT);
+    }
+
+    public int guestPort(Protocol protocol) {
+        return properties.guestPortOverride() != null ? properties.guestPortOverride() : protocol.defaultPort();
+    }
+
+    /** Whether something accepts a TCP connection on the protocol's port: booted, not just "running". */
+    public boolean guestAnswers(String address, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, port), (int) properties.guestProbeTimeout().toMillis());
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Creates the Guacamole connection, or finds the one a previous attempt created under the same name. */
+    public String connect(String name, Protocol protocol, String address, int port) {
+        Optional<String> existing = guacamole.findConnectionByName(name).block(CALL_TIMEOUT);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        return guacamole.createConnection(name, protocol.wireName(), address, port).block(CALL_TIMEOUT);
+    }
+
+    public void disconnect(String connectionId) {
+        guacamole.deleteConnection(connectionId).block(CALL_TIMEOUT);
+    }
+
+    public String clientUrl(String connectionId) {
+        return guacamole.clientUrl(connectionId);
+    }
+}

@@ -1,0 +1,106 @@
+package io.vigil.launcher;
+
+import io.vigil.simulators.guacamole.GuacamoleSimConfig;
+import io.vigil.simulators.guacamole.GuacamoleSimulator;
+import io.vigil.simulators.proxmox.ProxmoxSimConfig;
+import io.vigil.simulators.proxmox.ProxmoxSimulator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+/**
+ * The whole system in one process for one person on one machine: command side, query side, and whatever is not
+ * given from outside started here — PostgreSQL and Redis (embedded), a simulated Proxmox cluster on its usual
+ * port 8006 and a simulated Guacamole on 8081. Give {@code --spring.datasource.url=...},
+ * {@code --vigil.redis.uri=...} or {@code --vigil.proxmox.base-url=...} to use real ones instead.
+ */
+public final class LocalLauncher {
+    private static final Logger log = LoggerFactory.getLogger(LocalLauncher.class);
+    static final int PROXMOX_PORT = 8006;
+    static final int GUACAMOLE_PORT = 8081;
+    static final String PROXMOX_TOKEN_ID = "root@pam!vigil";
+    static final String PROXMOX_TOKEN_SECRET = "local-run-secret";
+
+    private LocalLauncher() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        StandardEnvironment given = new StandardEnvironment();
+        given.getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
+        Path home = Path.of(given.getProperty("vigil.home", ".vigil")).toAbsolutePath();
+        EmbeddedServices embedded = new EmbeddedServices(home);
+        Map<String, Object> local = new HashMap<>();
+        local.put("vigil.security.dev-tokens", "true");
+        local.put("vigil.security.jwt-secret", embedded.jwtSecret());
+
+        if (!given.containsProperty("spring.datasource.url")) {
+            String jdbc = embedded.startPostgres(Integer.parseInt(given.getProperty("vigil.local.postgres-port", "5438")));
+            local.put("spring.datasource.url", jdbc);
+            local.put("spring.datasource.username", "postgres");
+            local.put("spring.datasource.password", "");
+        }
+        String jdbcUrl = given.getProperty("spring.datasource.url", (String) local.get("spring.datasource.url"));
+        local.put("spring.r2dbc.url", jdbcUrl.replaceFirst("^jdbc:", "r2dbc:"));
+        local.put("spring.r2dbc.username", given.getProperty("spring.datasource.username", "postgres"));
+        local.put("spring.r2dbc.password", given.getProperty("spring.datasource.password", ""));
+        if (!given.containsProperty("vigil.redis.uri")) {
+            local.put("vigil.redis.uri", embedded.startRedis());
+        }
+        ProxmoxSimulator proxmox = null;
+        GuacamoleSimulator guacamole = null;
+        if (!given.containsProperty("vigil.proxmox.base-url")) {
+            proxmox = ProxmoxSimulator.start(ProxmoxSimConfig.defaults()
+                    .withPort(PROXMOX_PORT)
+                    .withApiToken(PROXMOX_TOKEN_ID + "=" + PROXMOX_TOKEN_SECRET)
+                    .withLatencies(ProxmoxSimConfig.Latencies.NONE
+                            .withLinkedClone(Duration.ofSeconds(1))
+                            .withStart(Duration.ofSeconds(1))
+                            .withBoot(Duration.ofSeconds(3))
+                            .withStop(Duration.ofMillis(500))
+                            .withDelete(Duration.ofMillis(500))
+                            .withSuspend(Duration.ofSeconds(2))
+                            .withResume(Duration.ofSeconds(2))));
+            local.put("vigil.proxmox.base-url", proxmox.baseUrl());
+            local.put("vigil.proxmox.token-id", PROXMOX_TOKEN_ID);
+            local.put("vigil.proxmox.token-secret", PROXMOX_TOKEN_SECRET);
+            local.put("vigil.provisioning.guest-port-override", proxmox.guestPort());
+            guacamole = GuacamoleSimulator.start(GuacamoleSimConfig.defaults().withPort(GUACAMOLE_PORT));
+            local.put("vigil.guacamole.base-url", guacamole.baseUrl());
+            local.put("vigil.guacamole.username", guacamole.config().username());
+            local.put("vigil.guacamole.password", guacamole.config().password());
+            log.info("Simulated Proxmox VE API on {} (token {}=...), simulated Guacamole on {}",
+                    proxmox.baseUrl(), PROXMOX_TOKEN_ID, guacamole.baseUrl());
+        }
+
+        SpringApplication app = new SpringApplication(VigilApplication.class);
+        // after command-line arguments and environment variables, before the services' own defaults
+        app.addInitializers(context -> context.getEnvironment().getPropertySources()
+                .addLast(new MapPropertySource("vigil-local-run", local)));
+        ConfigurableApplicationContext context = app.run(args);
+        ProxmoxSimulator finalProxmox = proxmox;
+        GuacamoleSimulator finalGuacamole = guacamole;
+        context.addApplicationListener((org.springframework.context.ApplicationListener<org.springframework.context.event.ContextClosedEvent>) e -> {
+            if (finalProxmox != null) {
+                finalProxmox.close();
+            }
+            if (finalGuacamole != null) {
+                finalGuacamole.close();
+            }
+            try {
+                embedded.close();
+            } catch (java.io.IOException ex) {
+                log.warn("Could not stop embedded services cleanly", ex);
+            }
+        });
+        log.info("Vigil is up: API on http://localhost:{} — get a token with POST /api/v1/dev/tokens",
+                context.getEnvironment().getProperty("local.server.port", "8080"));
+    }
+}

@@ -1,0 +1,212 @@
+package io.vigil.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vigil.platform.security.Role;
+import io.vigil.platform.security.TokenIssuer;
+import io.vigil.platform.test.TestServices;
+import io.vigil.simulators.guacamole.GuacamoleSimConfig;
+import io.vigil.simulators.guacamole.GuacamoleSimulator;
+import io.vigil.simulators.proxmox.ProxmoxSimConfig;
+import io.vigil.simulators.proxmox.ProxmoxSimulator;
+import io.vigil.simulators.proxmox.VmSnapshot;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The whole system through HTTP, on real PostgreSQL and Redis, against the Proxmox and Guacamole simulators over
+ * real HTTP: what an engineer does, and what must be true in Proxmox afterwards.
+ */
+@SpringBootTest(classes = VigilApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class SessionLifecycleTest {
+    static final ProxmoxSimulator proxmox = ProxmoxSimulator.start(ProxmoxSimConfig.defaults().withApiToken("root@pam!vigil=s3cret"));
+    static final GuacamoleSimulator guacamole = GuacamoleSimulator.start(GuacamoleSimConfig.defaults());
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        TestServices.register(registry);
+        registry.add("vigil.proxmox.base-url", proxmox::baseUrl);
+        registry.add("vigil.proxmox.token-id", () -> "root@pam!vigil");
+        registry.add("vigil.proxmox.token-secret", () -> "s3cret");
+        registry.add("vigil.guacamole.base-url", guacamole::baseUrl);
+        registry.add("vigil.guacamole.username", () -> "guacadmin");
+        registry.add("vigil.guacamole.password", () -> "guacadmin");
+        registry.add("vigil.provisioning.guest-port-override", proxmox::guestPort);
+        registry.add("vigil.provisioning.retry-backoff", () -> "100ms,200ms,300ms");
+        registry.add("vigil.provisioning.quota-per-user", () -> "2");
+    }
+
+    @AfterAll
+    static void stopSimulators() {
+        proxmox.close();
+        guacamole.close();
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    TokenIssuer tokens;
+    @Autowired
+    JdbcTemplate jdbc;
+    WebTestClient http;
+
+    @BeforeEach
+    void setUp() {
+        http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(20)).build();
+        proxmox.setFaults(ProxmoxSimConfig.Faults.NONE);
+        await().atMost(Duration.ofSeconds(20)).until(() -> templatesVisibleTo(token("carol", Role.ENGINEER)));
+    }
+
+    @Test
+    void engineer_requests_a_session_sees_it_go_active_and_ends_it_leaving_no_vm() {
+        String alice = token("alice", Role.ENGINEER);
+        Map<String, Object> accepted = http.post().uri("/api/v1/sessions").header("Authorization", "Bearer " + alice)
+                .header("X-Correlation-Id", "req-42")
+                .bodyValue(Map.of("template_id", "ubuntu-22-04", "duration_minutes", 60, "session_type", "ephemeral"))
+                .exchange()
+                .expectStatus().isAccepted()
+                .expectHeader().valueMatches("Location", "/api/v1/sessions/[0-9A-Z]{26}")
+                .expectBody(new org.springframework.core.ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+        String id = (String) accepted.get("id");
+        assertThat(accepted.get("status")).isEqualTo("provisioning");
+        assertThat(accepted).containsKey("guacamole_url").doesNotContainKeys("vmid", "guest_address", "connection_id");
+
+        Map<String, Object> active = await().atMost(Duration.ofSeconds(20)).until(() -> session(alice, id), s -> "active".equals(s.get("status")));
+        assertThat((String) active.get("guacamole_url")).contains("/#/client/");
+        assertThat(active).doesNotContainKeys("vmid", "guest_address", "connection_id");
+        assertThat(vmsNamed(id)).singleElement().extracting(VmSnapshot::status).isEqualTo("running");
+        assertThat(guacamole.connections()).anyMatch(c -> c.name().equals("vigil-" + id.toLowerCase()));
+
+        http.delete().uri("/api/v1/sessions/" + id).header("Authorization", "Bearer " + alice)
+                .exchange().expectStatus().isAccepted();
+        await().atMost(Duration.ofSeconds(20)).until(() -> session(alice, id), s -> "ended".equals(s.get("status")));
+        assertThat(vmsNamed(id)).isEmpty();
+        assertThat(guacamole.connections()).noneMatch(c -> c.name().equals("vigil-" + id.toLowerCase()));
+
+        List<Map<String, Object>> metadata = jdbc.queryForList(
+                "SELECT convert_from(metadata, 'UTF8') AS m FROM domainevententry WHERE aggregateidentifier = ? ORDER BY sequencenumber", id);
+        assertThat(metadata).hasSizeGreaterThan(6).allSatisfy(row -> assertThat((String) row.get("m"))
+                .contains("\"userId\":\"alice\"", "\"correlationId\"", "\"causationId\""));
+        // everything from the request to activation belongs to the request's correlation id
+        assertThat(metadata.subList(0, 5)).allSatisfy(row -> assertThat((String) row.get("m")).contains("\"correlationId\":\"req-42\""));
+    }
+
+    @Test
+    void provisioning_that_keeps_failing_ends_failed_with_its_reason_and_removes_the_half_made_vm() {
+        String dave = token("dave", Role.ENGINEER);
+        proxmox.setFaults(ProxmoxSimConfig.Faults.NONE.withTaskFailure(1.0));
+        String id = request(dave, "kali");
+        Map<String, Object> failed = await().atMost(Duration.ofSeconds(30)).until(() -> session(dave, id), s -> "failed".equals(s.get("status")));
+        proxmox.setFaults(ProxmoxSimConfig.Faults.NONE);
+        assertThat(failed.get("guacamole_url")).isNull();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype LIKE '%AdminAlertRaised'",
+                Integer.class, id)).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> vmsNamed(id).isEmpty());
+    }
+
+    @Test
+    void a_request_beyond_the_quota_is_refused_and_writes_no_event() {
+        String erin = token("erin", Role.ENGINEER);
+        request(erin, "ubuntu-22-04");
+        request(erin, "ubuntu-22-04");
+        Integer before = jdbc.queryForObject("SELECT count(*) FROM domainevententry", Integer.class);
+        http.post().uri("/api/v1/sessions").header("Authorization", "Bearer " + erin)
+                .bodyValue(Map.of("template_id", "ubuntu-22-04", "duration_minutes", 30, "session_type", "ephemeral"))
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.CONFLICT)
+                .expectBody().jsonPath("$.error.code").isEqualTo("quota_exceeded")
+                .jsonPath("$.error.message").exists().jsonPath("$.error.timestamp").exists();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM domainevententry WHERE payloadtype LIKE '%SessionRequested' AND convert_from(payload, 'UTF8') LIKE '%erin%'",
+                Integer.class)).isEqualTo(2);
+        assertThat(before).isNotNull();
+    }
+
+    @Test
+    void bad_input_is_a_400_with_the_error_shape() {
+        String alice = token("alice", Role.ENGINEER);
+        http.post().uri("/api/v1/sessions").header("Authorization", "Bearer " + alice)
+                .bodyValue(Map.of("template_id", "ubuntu-22-04", "duration_minutes", 500, "session_type", "ephemeral"))
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.code").isEqualTo("invalid_duration_minutes");
+        http.post().uri("/api/v1/sessions").header("Authorization", "Bearer " + alice)
+                .bodyValue(Map.of("template_id", "no-such-template", "duration_minutes", 60))
+                .exchange().expectStatus().isNotFound()
+                .expectBody().jsonPath("$.error.code").isEqualTo("template_not_found");
+        http.post().uri("/api/v1/sessions").header("Authorization", "Bearer " + alice)
+                .header("Content-Type", "application/json").bodyValue("{not json")
+                .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.error.code").exists();
+    }
+
+    @Test
+    void roles_and_ownership_are_enforced() {
+        String frank = token("frank", Role.ENGINEER);
+        String id = request(frank, "ubuntu-22-04");
+        await().atMost(Duration.ofSeconds(10)).until(() -> session(frank, id), s -> id.equals(s.get("id")));
+        http.get().uri("/api/v1/sessions/" + id).exchange().expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.error.code").isEqualTo("unauthenticated");
+        http.get().uri("/api/v1/sessions/" + id).header("Authorization", "Bearer " + token("grace", Role.ENGINEER))
+                .exchange().expectStatus().isForbidden();
+        http.delete().uri("/api/v1/sessions/" + id).header("Authorization", "Bearer " + token("grace", Role.ENGINEER))
+                .exchange().expectStatus().isForbidden().expectBody().jsonPath("$.error.code").isEqualTo("not_session_owner");
+        http.post().uri("/api/v1/sessions").header("Authorization", "Bearer " + token("ivan", Role.AUDITOR))
+                .bodyValue(Map.of("template_id", "ubuntu-22-04", "duration_minutes", 60))
+                .exchange().expectStatus().isForbidden();
+        http.post().uri("/api/v1/admin/templates").header("Authorization", "Bearer " + frank)
+                .bodyValue(Map.of("name", "Debian", "os_type", "linux", "protocol", "ssh", "proxmox_vmid", 9003))
+                .exchange().expectStatus().isForbidden();
+    }
+
+    @Test
+    void an_admin_registers_a_template_that_engineers_can_then_use() {
+        String admin = token("root", Role.ADMIN);
+        http.post().uri("/api/v1/admin/templates").header("Authorization", "Bearer " + admin)
+                .bodyValue(Map.of("name", "Fedora 41", "os_type", "linux", "protocol", "ssh", "proxmox_vmid", 9001))
+                .exchange().expectStatus().isCreated()
+                .expectBody().jsonPath("$.id").isEqualTo("fedora-41").jsonPath("$.ram_mb").isEqualTo(4096);
+        http.post().uri("/api/v1/admin/templates").header("Authorization", "Bearer " + admin)
+                .bodyValue(Map.of("name", "Fedora 41", "os_type", "linux", "protocol", "ssh", "proxmox_vmid", 9001))
+                .exchange().expectStatus().isEqualTo(HttpStatus.CONFLICT);
+        String henry = token("henry", Role.ENGINEER);
+        String id = request(henry, "fedora-41");
+        await().atMost(Duration.ofSeconds(20)).until(() -> session(henry, id), s -> "active".equals(s.get("status")));
+    }
+
+    private String request(String token, String template) {
+        Map<String, Object> body = http.post().uri("/api/v1/sessions").header("Authorization", "Bearer " + token)
+                .bodyValue(Map.of("template_id", template, "duration_minutes", 60, "session_type", "ephemeral"))
+                .exchange().expectStatus().isAccepted().expectBody(new org.springframework.core.ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+        return (String) body.get("id");
+    }
+
+    private Map<String, Object> session(String token, String id) {
+        return http.get().uri("/api/v1/sessions/" + id).header("Authorization", "Bearer " + token)
+                .exchange().returnResult(new org.springframework.core.ParameterizedTypeReference<Map<String, Object>>() { }).getResponseBody().blockFirst(Duration.ofSeconds(10));
+    }
+
+    private boolean templatesVisibleTo(String token) {
+        List<?> templates = http.get().uri("/api/v1/templates").header("Authorization", "Bearer " + token)
+                .exchange().returnResult(List.class).getResponseBody().blockFirst(Duration.ofSeconds(10));
+        return templates != null && templates.size() >= 3;
+    }
+
+    private List<VmSnapshot> vmsNamed(String id) {
+        return proxmox.vms().stream().filter(vm -> ("vigil-" + id.toLowerCase()).equals(vm.name())).toList();
+    }
+
+    private String token(String user, Role role) {
+        return tokens.issue(user, List.of(role)).token();
+    }
+}
