@@ -1,0 +1,98 @@
+package io.vigil.command.session;
+
+import io.vigil.command.ProvisioningProperties;
+import io.vigil.command.guacamole.GuacamoleClient;
+import io.vigil.command.guacamole.GuacamoleProperties;
+import io.vigil.command.proxmox.ProxmoxClient;
+import io.vigil.command.proxmox.ProxmoxProperties;
+import io.vigil.core.UserId;
+import io.vigil.core.node.NodeName;
+import io.vigil.core.session.SessionId;
+import io.vigil.core.session.SessionRequested;
+import io.vigil.core.session.SessionType;
+import io.vigil.core.template.OsType;
+import io.vigil.core.template.Protocol;
+import io.vigil.core.template.TemplateId;
+import io.vigil.core.template.TemplateSpec;
+import io.vigil.simulators.guacamole.GuacamoleSimConfig;
+import io.vigil.simulators.guacamole.GuacamoleSimulator;
+import io.vigil.simulators.proxmox.ProxmoxSimConfig;
+import io.vigil.simulators.proxmox.ProxmoxSimulator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.function.Supplier;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.test.saga.SagaTestFixture;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/** Saga fixtures wired to the real clients, talking HTTP to in-process simulators; time is the fixture's. */
+final class SagaHarness implements AutoCloseable {
+    static final NodeName NODE = new NodeName("pve-2");
+    static final TemplateSpec UBUNTU = new TemplateSpec("Ubuntu 22.04", OsType.LINUX, Protocol.SSH, 9001, 2, 4096, 32, List.of(), true);
+    static final ProvisioningProperties PROPERTIES = new ProvisioningProperties(2,
+            List.of(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)),
+            Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(1), null, Duration.ofSeconds(30));
+
+    final ProxmoxSimulator proxmox = ProxmoxSimulator.start(ProxmoxSimConfig.defaults());
+    final GuacamoleSimulator guacamole = GuacamoleSimulator.start(GuacamoleSimConfig.defaults());
+    final VmOperations operations;
+
+    SagaHarness() {
+        ProvisioningProperties properties = new ProvisioningProperties(PROPERTIES.quotaPerUser(), PROPERTIES.retryBackoff(),
+                PROPERTIES.pollInitial(), PROPERTIES.pollMax(), PROPERTIES.waitLimit(), PROPERTIES.guestProbeTimeout(),
+                proxmox.guestPort(), PROPERTIES.nodeStatusMaxAge());
+        operations = new VmOperations(
+                new ProxmoxClient(new ProxmoxProperties(proxmox.baseUrl(), "root@pam!vigil", "x", Duration.ofSeconds(5), false), WebClient.builder()),
+                new GuacamoleClient(new GuacamoleProperties(guacamole.baseUrl(), "guacadmin", "guacadmin", null, null, Duration.ofSeconds(5)), WebClient.builder()),
+                properties);
+    }
+
+    <T> SagaTestFixture<T> fixture(Class<T> saga) {
+        SagaTestFixture<T> fixture = new SagaTestFixture<>(saga);
+        fixture.registerCommandGateway(CommandGateway.class);
+        fixture.registerResource(operations);
+        fixture.registerResource(PROPERTIES);
+        fixture.registerResource(new FixtureClock(fixture::currentTime));
+        return fixture;
+    }
+
+    static SessionRequested requested(SessionId id) {
+        Instant now = Instant.now();
+        return new SessionRequested(id, new UserId("alice"), new TemplateId("ubuntu-22-04"), UBUNTU, NODE, 60,
+                SessionType.EPHEMERAL, now, now.plus(Duration.ofMinutes(60)));
+    }
+
+    @Override
+    public void close() {
+        proxmox.close();
+        guacamole.close();
+    }
+
+    /** The saga's clock follows the fixture's, so wait limits and deadlines move together. */
+    static final class FixtureClock extends Clock {
+        private final Supplier<Instant> now;
+
+        FixtureClock(Supplier<Instant> now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    }
+}
