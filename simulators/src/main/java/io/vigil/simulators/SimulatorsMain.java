@@ -18,12 +18,12 @@ import io.vigil.simulators.proxmox.ProxmoxSimConfig.Tls;
 import io.vigil.simulators.proxmox.ProxmoxSimulator;
 
 /**
- * Runs both simulators for the local run until killed. Flags take {@code --name value} or
- * {@code --name=value}; see {@link #USAGE}.
- */
+  * Runs both simulators for the local run until killed. Flags take {@code --name value} or
+  * {@code --name=value}; see {@link #USAGE}.
+  */
 public final class SimulatorsMain {
 
-  static final String USAGE = """
+    static final String USAGE = """
       usage: SimulatorsMain [--host 127.0.0.1] [--proxmox-port 8006] [--guacamole-port 8081]
         [--guest-port 0] [--proxmox-token USER@REALM!TOKENID=SECRET] [--seed 42]
         [--clone-latency-ms 0] [--full-clone-latency-ms 0] [--start-latency-ms 0]
@@ -36,83 +36,83 @@ public final class SimulatorsMain {
       Runtime changes: PUT http://HOST:PROXMOX_PORT/sim/config
         {"faults":{...},"latencies":{"cloneMs":...},"unreachableNodes":["pve-3"]}""";
 
-  private SimulatorsMain() {
-  }
-
-  public static void main(String[] args) throws InterruptedException {
-    // Not a plain logback.xml: this jar sits on other modules' classpaths and must not take over
-    // their logging. Set before the first logger exists.
-    System.setProperty("logback.configurationFile",
-        System.getProperty("logback.configurationFile",
-            "io/vigil/simulators/simulators-logback.xml"));
-    Logger log = LoggerFactory.getLogger(SimulatorsMain.class);
-    Map<String, String> opts = parse(args);
-    String host = opts.getOrDefault("host", "127.0.0.1");
-    ProxmoxSimConfig proxmox = ProxmoxSimConfig.defaults().withHost(host)
-        .withPort(integer(opts, "proxmox-port", 8006))
-        .withGuestPort(integer(opts, "guest-port", 0))
-        .withSeed(Long.parseLong(opts.getOrDefault("seed", "42")))
-        .withApiToken(opts.get("proxmox-token"))
-        .withLatencies(new Latencies(ms(opts, "clone"), ms(opts, "full-clone"),
-            ms(opts, "start"), ms(opts, "boot"), ms(opts, "stop"), ms(opts, "delete"),
-            ms(opts, "suspend"), ms(opts, "resume")))
-        .withFaults(new Faults(rate(opts, "fault-5xx"), rate(opts, "fault-595"),
-            rate(opts, "fault-lock-timeout"), rate(opts, "fault-task-failure")));
-    if (opts.containsKey("proxmox-tls-keystore")) {
-      proxmox = proxmox.withTls(new Tls(Path.of(opts.get("proxmox-tls-keystore")),
-          opts.getOrDefault("proxmox-tls-password", "")));
+    private SimulatorsMain() {
     }
-    GuacamoleSimConfig guacamole = GuacamoleSimConfig.defaults().withHost(host)
-        .withPort(integer(opts, "guacamole-port", 8081))
-        .withCredentials(opts.getOrDefault("guacamole-username", "guacadmin"),
-            opts.getOrDefault("guacamole-password", "guacadmin"))
-        .withTokenIdleLifetime(Duration.ofSeconds(integer(opts, "guacamole-token-lifetime-s",
-            3600)));
-    ProxmoxSimulator pve = ProxmoxSimulator.start(proxmox);
-    GuacamoleSimulator guac = GuacamoleSimulator.start(guacamole);
-    log.info("Simulators up: Proxmox {} (guest port {}), Guacamole {}/api", pve.baseUrl(),
-        pve.guestPort(), guac.baseUrl());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      pve.close();
-      guac.close();
-      stopped.countDown();
-    }, "simulators-shutdown"));
-    stopped.await();
-  }
 
-  static Map<String, String> parse(String[] args) {
-    Map<String, String> opts = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--help") || arg.equals("-h") || !arg.startsWith("--")) {
-        System.out.println(USAGE);
-        if (!arg.startsWith("--")) {
-          throw new IllegalArgumentException("unexpected argument: " + arg);
+    public static void main(String[] args) throws InterruptedException {
+        // Not a plain logback.xml: this jar sits on other modules' classpaths and must not take over
+        // their logging. Set before the first logger exists.
+        System.setProperty("logback.configurationFile",
+                System.getProperty("logback.configurationFile",
+                        "io/vigil/simulators/simulators-logback.xml"));
+        Logger log = LoggerFactory.getLogger(SimulatorsMain.class);
+        Map<String, String> opts = parse(args);
+        String host = opts.getOrDefault("host", "127.0.0.1");
+        ProxmoxSimConfig proxmox = ProxmoxSimConfig.defaults().withHost(host)
+                .withPort(integer(opts, "proxmox-port", 8006))
+                .withGuestPort(integer(opts, "guest-port", 0))
+                .withSeed(Long.parseLong(opts.getOrDefault("seed", "42")))
+                .withApiToken(opts.get("proxmox-token"))
+                .withLatencies(new Latencies(ms(opts, "clone"), ms(opts, "full-clone"),
+                        ms(opts, "start"), ms(opts, "boot"), ms(opts, "stop"), ms(opts, "delete"),
+                        ms(opts, "suspend"), ms(opts, "resume")))
+                .withFaults(new Faults(rate(opts, "fault-5xx"), rate(opts, "fault-595"),
+                        rate(opts, "fault-lock-timeout"), rate(opts, "fault-task-failure")));
+        if (opts.containsKey("proxmox-tls-keystore")) {
+            proxmox = proxmox.withTls(new Tls(Path.of(opts.get("proxmox-tls-keystore")),
+                    opts.getOrDefault("proxmox-tls-password", "")));
         }
-        System.exit(0);
-      }
-      int eq = arg.indexOf('=');
-      if (eq > 0) {
-        opts.put(arg.substring(2, eq), arg.substring(eq + 1));
-      } else if (i + 1 < args.length) {
-        opts.put(arg.substring(2), args[++i]);
-      } else {
-        throw new IllegalArgumentException("missing value for " + arg + "\n" + USAGE);
-      }
+        GuacamoleSimConfig guacamole = GuacamoleSimConfig.defaults().withHost(host)
+                .withPort(integer(opts, "guacamole-port", 8081))
+                .withCredentials(opts.getOrDefault("guacamole-username", "guacadmin"),
+                        opts.getOrDefault("guacamole-password", "guacadmin"))
+                .withTokenIdleLifetime(Duration.ofSeconds(integer(opts, "guacamole-token-lifetime-s",
+                        3600)));
+        ProxmoxSimulator pve = ProxmoxSimulator.start(proxmox);
+        GuacamoleSimulator guac = GuacamoleSimulator.start(guacamole);
+        log.info("Simulators up: Proxmox {} (guest port {}), Guacamole {}/api", pve.baseUrl(),
+                pve.guestPort(), guac.baseUrl());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            pve.close();
+            guac.close();
+            stopped.countDown();
+        }, "simulators-shutdown"));
+        stopped.await();
     }
-    return opts;
-  }
 
-  private static int integer(Map<String, String> opts, String name, int fallback) {
-    return opts.containsKey(name) ? Integer.parseInt(opts.get(name)) : fallback;
-  }
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h") || !arg.startsWith("--")) {
+                System.out.println(USAGE);
+                if (!arg.startsWith("--")) {
+                    throw new IllegalArgumentException("unexpected argument: " + arg);
+                }
+                System.exit(0);
+            }
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                opts.put(arg.substring(2, eq), arg.substring(eq + 1));
+            } else if (i + 1 < args.length) {
+                opts.put(arg.substring(2), args[++i]);
+            } else {
+                throw new IllegalArgumentException("missing value for " + arg + "\n" + USAGE);
+            }
+        }
+        return opts;
+    }
 
-  private static Duration ms(Map<String, String> opts, String action) {
-    return Duration.ofMillis(integer(opts, action + "-latency-ms", 0));
-  }
+    private static int integer(Map<String, String> opts, String name, int fallback) {
+        return opts.containsKey(name) ? Integer.parseInt(opts.get(name)) : fallback;
+    }
 
-  private static double rate(Map<String, String> opts, String name) {
-    return Double.parseDouble(opts.getOrDefault(name, "0"));
-  }
+    private static Duration ms(Map<String, String> opts, String action) {
+        return Duration.ofMillis(integer(opts, action + "-latency-ms", 0));
+    }
+
+    private static double rate(Map<String, String> opts, String name) {
+        return Double.parseDouble(opts.getOrDefault(name, "0"));
+    }
 }

@@ -9,52 +9,52 @@ import tools.jackson.databind.JsonNode;
 /** Reads the guest agent's interface list. */
 final class GuestAddresses {
 
-  private GuestAddresses() {
-  }
-
-  static Optional<String> pick(JsonNode data) {
-    String loopback = null;
-    for (JsonNode iface : data.path("result")) {
-      for (JsonNode address : iface.path("ip-addresses")) {
-        if (!"ipv4".equals(address.path("ip-address-type").asString(""))) {
-          continue;
-        }
-        String ip = address.path("ip-address").asString("");
-        Optional<InetAddress> parsed = parse(ip);
-        if (parsed.isEmpty()) {
-          continue;
-        }
-        if (parsed.get().isLoopbackAddress()) {
-          loopback = loopback == null ? ip : loopback;
-        } else if (!parsed.get().isLinkLocalAddress()) {
-          // Windows guests report 169.254.x.x (APIPA) before DHCP answers: not reachable.
-          return Optional.of(ip);
-        }
-      }
+    private GuestAddresses() {
     }
-    return Optional.ofNullable(loopback);
-  }
 
-  /** Literal IPv4 only: {@code InetAddress.getByName} must never turn into a DNS lookup. */
-  private static Optional<InetAddress> parse(String ip) {
-    if (!ip.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-      return Optional.empty();
+    static Optional<String> pick(JsonNode data) {
+        String loopback = null;
+        for (JsonNode iface : data.path("result")) {
+            for (JsonNode address : iface.path("ip-addresses")) {
+                if (!"ipv4".equals(address.path("ip-address-type").asString(""))) {
+                    continue;
+                }
+                String ip = address.path("ip-address").asString("");
+                Optional<InetAddress> parsed = parse(ip);
+                if (parsed.isEmpty()) {
+                    continue;
+                }
+                if (parsed.get().isLoopbackAddress()) {
+                    loopback = loopback == null ? ip : loopback;
+                } else if (!parsed.get().isLinkLocalAddress()) {
+                    // Windows guests report 169.254.x.x (APIPA) before DHCP answers: not reachable.
+                    return Optional.of(ip);
+                }
+            }
+        }
+        return Optional.ofNullable(loopback);
     }
-    try {
-      return Optional.of(InetAddress.getByName(ip));
-    } catch (UnknownHostException e) {
-      return Optional.empty();
-    }
-  }
 
-  /**
-   * The answers while a guest is still booting: VM not running yet, agent not started, or the
-   * agent not answering in time ("qmp command 'guest-...' failed - got timeout").
-   */
-  static boolean agentNotReady(ProxmoxException e) {
-    String reason = e.reason() == null ? "" : e.reason();
-    return e.httpStatus() == 500 && (reason.contains("guest agent is not running")
-        || reason.matches("VM \\d+ is not running") || reason.matches("VM \\d+ not running")
-        || reason.contains("qmp command 'guest-"));
-  }
+    /** Literal IPv4 only: {@code InetAddress.getByName} must never turn into a DNS lookup. */
+    private static Optional<InetAddress> parse(String ip) {
+        if (!ip.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByName(ip));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+      * The answers while a guest is still booting: VM not running yet, agent not started, or the
+      * agent not answering in time ("qmp command 'guest-...' failed - got timeout").
+      */
+    static boolean agentNotReady(ProxmoxException e) {
+        String reason = e.reason() == null ? "" : e.reason();
+        return e.httpStatus() == 500 && (reason.contains("guest agent is not running")
+                || reason.matches("VM \\d+ is not running") || reason.matches("VM \\d+ not running")
+                || reason.contains("qmp command 'guest-"));
+    }
 }

@@ -12,137 +12,137 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The Proxmox VE API calls Vigil makes. Actions answer a task id (UPID) as soon as Proxmox has
- * started the task; whether it worked shows in {@link #taskStatus}. Nothing is retried here:
- * errors carry a {@link ProxmoxException.Kind} so callers decide (a clone, for instance, must
- * not be repeated blindly).
- */
+  * The Proxmox VE API calls Vigil makes. Actions answer a task id (UPID) as soon as Proxmox has
+  * started the task; whether it worked shows in {@link #taskStatus}. Nothing is retried here:
+  * errors carry a {@link ProxmoxException.Kind} so callers decide (a clone, for instance, must
+  * not be repeated blindly).
+  */
 public class ProxmoxClient {
 
-  private final ProxmoxHttp http;
+    private final ProxmoxHttp http;
 
-  public ProxmoxClient(ProxmoxProperties properties, WebClient.Builder builder) {
-    this.http = new ProxmoxHttp(properties, builder);
-  }
-
-  public Mono<List<NodeInfo>> nodes() {
-    return http.get("/nodes").map(data -> list(data, n -> new NodeInfo(text(n, "node"),
-        text(n, "status"), n.path("cpu").asDouble(0), n.path("maxcpu").asInt(0),
-        n.path("mem").asLong(0), n.path("maxmem").asLong(0), n.path("uptime").asLong(0))));
-  }
-
-  public Mono<NodeDetails> nodeStatus(String node) {
-    return http.get("/nodes/{node}/status", node).map(d -> new NodeDetails(
-        d.path("cpu").asDouble(0), d.path("cpuinfo").path("cpus").asInt(0),
-        d.path("memory").path("total").asLong(0), d.path("memory").path("used").asLong(0),
-        d.path("memory").path("free").asLong(0), d.path("uptime").asLong(0)));
-  }
-
-  /** A VMID free right now. Proxmox reserves nothing: a clone may still find it taken. */
-  public Mono<Integer> nextId() {
-    return http.get("/cluster/nextid").map(data -> Integer.parseInt(data.asString().trim()));
-  }
-
-  /** A linked clone ({@code full=0}) of a template; answers the task's UPID. */
-  public Mono<String> clone(String node, int templateVmid, int newId, String name,
-                            String description) {
-    MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
-    form.add("newid", String.valueOf(newId));
-    form.add("full", "0");
-    if (name != null) {
-      form.add("name", name);
+    public ProxmoxClient(ProxmoxProperties properties, WebClient.Builder builder) {
+        this.http = new ProxmoxHttp(properties, builder);
     }
-    if (description != null) {
-      form.add("description", description);
+
+    public Mono<List<NodeInfo>> nodes() {
+        return http.get("/nodes").map(data -> list(data, n -> new NodeInfo(text(n, "node"),
+                text(n, "status"), n.path("cpu").asDouble(0), n.path("maxcpu").asInt(0),
+                n.path("mem").asLong(0), n.path("maxmem").asLong(0), n.path("uptime").asLong(0))));
     }
-    return upid(http.post(form, "/nodes/{node}/qemu/{vmid}/clone", node, templateVmid));
-  }
 
-  public Mono<String> start(String node, int vmid) {
-    return power(node, vmid, "start", new LinkedMultiValueMap<>());
-  }
+    public Mono<NodeDetails> nodeStatus(String node) {
+        return http.get("/nodes/{node}/status", node).map(d -> new NodeDetails(
+                d.path("cpu").asDouble(0), d.path("cpuinfo").path("cpus").asInt(0),
+                d.path("memory").path("total").asLong(0), d.path("memory").path("used").asLong(0),
+                d.path("memory").path("free").asLong(0), d.path("uptime").asLong(0)));
+    }
 
-  /** Hard stop, like pulling the plug. */
-  public Mono<String> stop(String node, int vmid) {
-    return power(node, vmid, "stop", new LinkedMultiValueMap<>());
-  }
+    /** A VMID free right now. Proxmox reserves nothing: a clone may still find it taken. */
+    public Mono<Integer> nextId() {
+        return http.get("/cluster/nextid").map(data -> Integer.parseInt(data.asString().trim()));
+    }
 
-  /** ACPI shutdown; the guest decides how long it takes. */
-  public Mono<String> shutdown(String node, int vmid) {
-    return power(node, vmid, "shutdown", new LinkedMultiValueMap<>());
-  }
+    /** A linked clone ({@code full=0}) of a template; answers the task's UPID. */
+    public Mono<String> clone(String node, int templateVmid, int newId, String name,
+                                                        String description) {
+        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+        form.add("newid", String.valueOf(newId));
+        form.add("full", "0");
+        if (name != null) {
+            form.add("name", name);
+        }
+        if (description != null) {
+            form.add("description", description);
+        }
+        return upid(http.post(form, "/nodes/{node}/qemu/{vmid}/clone", node, templateVmid));
+    }
 
-  /** Hibernate: the VM ends stopped with {@code lock: suspended}, its RAM saved to disk. */
-  public Mono<String> suspendToDisk(String node, int vmid) {
-    MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
-    form.add("todisk", "1");
-    return power(node, vmid, "suspend", form);
-  }
+    public Mono<String> start(String node, int vmid) {
+        return power(node, vmid, "start", new LinkedMultiValueMap<>());
+    }
 
-  /** Continues a paused VM, or starts a hibernated one from its saved state. */
-  public Mono<String> resume(String node, int vmid) {
-    return power(node, vmid, "resume", new LinkedMultiValueMap<>());
-  }
+    /** Hard stop, like pulling the plug. */
+    public Mono<String> stop(String node, int vmid) {
+        return power(node, vmid, "stop", new LinkedMultiValueMap<>());
+    }
 
-  private Mono<String> power(String node, int vmid, String action,
-                             MultiValueMap<String, String> form) {
-    return upid(http.post(form, "/nodes/{node}/qemu/{vmid}/status/" + action, node, vmid));
-  }
+    /** ACPI shutdown; the guest decides how long it takes. */
+    public Mono<String> shutdown(String node, int vmid) {
+        return power(node, vmid, "shutdown", new LinkedMultiValueMap<>());
+    }
 
-  /** Destroys a stopped VM with its disks; Proxmox refuses a running one. */
-  public Mono<String> delete(String node, int vmid) {
-    return upid(http.delete(Map.of("purge", "1", "destroy-unreferenced-disks", "1"),
-        "/nodes/{node}/qemu/{vmid}", node, vmid));
-  }
+    /** Hibernate: the VM ends stopped with {@code lock: suspended}, its RAM saved to disk. */
+    public Mono<String> suspendToDisk(String node, int vmid) {
+        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+        form.add("todisk", "1");
+        return power(node, vmid, "suspend", form);
+    }
 
-  public Mono<VmStatus> vmStatus(String node, int vmid) {
-    return http.get("/nodes/{node}/qemu/{vmid}/status/current", node, vmid)
-        .map(d -> new VmStatus(text(d, "status"), text(d, "qmpstatus"), text(d, "lock"),
-            d.path("cpu").asDouble(0), d.path("mem").asLong(0), d.path("maxmem").asLong(0),
-            d.path("uptime").asLong(0)));
-  }
+    /** Continues a paused VM, or starts a hibernated one from its saved state. */
+    public Mono<String> resume(String node, int vmid) {
+        return power(node, vmid, "resume", new LinkedMultiValueMap<>());
+    }
 
-  public Mono<TaskStatus> taskStatus(String node, String upid) {
-    return http.get("/nodes/{node}/tasks/{upid}/status", node, upid)
-        .map(d -> new TaskStatus(text(d, "status"), text(d, "exitstatus")));
-  }
+    private Mono<String> power(String node, int vmid, String action,
+                                                          MultiValueMap<String, String> form) {
+        return upid(http.post(form, "/nodes/{node}/qemu/{vmid}/status/" + action, node, vmid));
+    }
 
-  public Mono<List<VmSummary>> listVms(String node) {
-    return http.get("/nodes/{node}/qemu", node).map(data -> list(data, v -> new VmSummary(
-        v.path("vmid").asInt(0), text(v, "name"), text(v, "status"),
-        v.path("template").asInt(0) == 1, text(v, "lock"))));
-  }
+    /** Destroys a stopped VM with its disks; Proxmox refuses a running one. */
+    public Mono<String> delete(String node, int vmid) {
+        return upid(http.delete(Map.of("purge", "1", "destroy-unreferenced-disks", "1"),
+                "/nodes/{node}/qemu/{vmid}", node, vmid));
+    }
 
-  /**
-   * The guest's address as its QEMU agent reports it: the first IPv4 that is neither loopback
-   * nor link-local, else a loopback one. Empty while the VM or its agent is not running (i.e.
-   * the guest has not booted far enough).
-   */
-  public Mono<Optional<String>> guestAddress(String node, int vmid) {
-    return http.get("/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces", node, vmid)
-        .map(GuestAddresses::pick)
-        .onErrorResume(ProxmoxException.class, e -> GuestAddresses.agentNotReady(e)
-            ? Mono.just(Optional.empty()) : Mono.error(e));
-  }
+    public Mono<VmStatus> vmStatus(String node, int vmid) {
+        return http.get("/nodes/{node}/qemu/{vmid}/status/current", node, vmid)
+                .map(d -> new VmStatus(text(d, "status"), text(d, "qmpstatus"), text(d, "lock"),
+                        d.path("cpu").asDouble(0), d.path("mem").asLong(0), d.path("maxmem").asLong(0),
+                        d.path("uptime").asLong(0)));
+    }
 
-  private static Mono<String> upid(Mono<JsonNode> data) {
-    return data.map(d -> {
-      if (!d.isString() || !d.asString().startsWith("UPID:")) {
-        throw new ProxmoxException(ProxmoxException.Kind.TRANSIENT, 200, null,
-            "expected a task id (UPID), got " + d, null);
-      }
-      return d.asString();
-    });
-  }
+    public Mono<TaskStatus> taskStatus(String node, String upid) {
+        return http.get("/nodes/{node}/tasks/{upid}/status", node, upid)
+                .map(d -> new TaskStatus(text(d, "status"), text(d, "exitstatus")));
+    }
 
-  static String text(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    return value == null || value.isNull() ? null : value.asString();
-  }
+    public Mono<List<VmSummary>> listVms(String node) {
+        return http.get("/nodes/{node}/qemu", node).map(data -> list(data, v -> new VmSummary(
+                v.path("vmid").asInt(0), text(v, "name"), text(v, "status"),
+                v.path("template").asInt(0) == 1, text(v, "lock"))));
+    }
 
-  private static <T> List<T> list(JsonNode array, java.util.function.Function<JsonNode, T> map) {
-    List<T> result = new ArrayList<>(array.size());
-    array.forEach(item -> result.add(map.apply(item)));
-    return List.copyOf(result);
-  }
+    /**
+      * The guest's address as its QEMU agent reports it: the first IPv4 that is neither loopback
+      * nor link-local, else a loopback one. Empty while the VM or its agent is not running (i.e.
+      * the guest has not booted far enough).
+      */
+    public Mono<Optional<String>> guestAddress(String node, int vmid) {
+        return http.get("/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces", node, vmid)
+                .map(GuestAddresses::pick)
+                .onErrorResume(ProxmoxException.class, e -> GuestAddresses.agentNotReady(e)
+                        ? Mono.just(Optional.empty()) : Mono.error(e));
+    }
+
+    private static Mono<String> upid(Mono<JsonNode> data) {
+        return data.map(d -> {
+            if (!d.isString() || !d.asString().startsWith("UPID:")) {
+                throw new ProxmoxException(ProxmoxException.Kind.TRANSIENT, 200, null,
+                        "expected a task id (UPID), got " + d, null);
+            }
+            return d.asString();
+        });
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asString();
+    }
+
+    private static <T> List<T> list(JsonNode array, java.util.function.Function<JsonNode, T> map) {
+        List<T> result = new ArrayList<>(array.size());
+        array.forEach(item -> result.add(map.apply(item)));
+        return List.copyOf(result);
+    }
 }

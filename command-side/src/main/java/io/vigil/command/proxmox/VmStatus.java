@@ -1,25 +1,25 @@
 package io.vigil.command.proxmox;
 
 /**
- * {@code GET .../qemu/{vmid}/status/current}.
- *
- * @param status    "running" or "stopped"
- * @param qmpstatus QEMU's view: "running", "paused", "stopped", ...
- * @param lock      e.g. "clone", "suspended" (hibernated); null when not locked
- */
+  * {@code GET .../qemu/{vmid}/status/current}.
+  *
+  * @param status    "running" or "stopped"
+  * @param qmpstatus QEMU's view: "running", "paused", "stopped", ...
+  * @param lock      e.g. "clone", "suspended" (hibernated); null when not locked
+  */
 public record VmStatus(String status, String qmpstatus, String lock, double cpu, long mem,
-                       long maxmem, long uptime) {
+                                              long maxmem, long uptime) {
 
-  public boolean running() {
-    return "running".equals(status);
-  }
+    public boolean running() {
+        return "running".equals(status);
+    }
 
-  public boolean paused() {
-    return "paused".equals(qmpstatus);
-  }
+    public boolean paused() {
+        return "paused".equals(qmpstatus);
+    }
 
-  /** Suspended to disk: stopped, RAM saved, resumed by {@code resume} (or {@code start}). */
-  public boolean hibernated() {
-    return "suspended".equals(lock);
-  }
+    /** Suspended to disk: stopped, RAM saved, resumed by {@code resume} (or {@code start}). */
+    public boolean hibernated() {
+        return "suspended".equals(lock);
+    }
 }

@@ -21,186 +21,186 @@ import io.vigil.simulators.proxmox.ProxmoxSimulator;
 /** Every failure the simulator can produce, read back through the client as the right kind. */
 class ProxmoxClientErrorsTest {
 
-  private static final Duration CALL = Duration.ofSeconds(10);
+    private static final Duration CALL = Duration.ofSeconds(10);
 
-  private ProxmoxSimulator sim;
-  private ProxmoxClient client;
+    private ProxmoxSimulator sim;
+    private ProxmoxClient client;
 
-  @BeforeEach
-  void start() {
-    sim = ProxmoxSimulator.start(ProxmoxSimConfig.defaults().withApiToken("root@pam!vigil=s3cret"));
-    client = clientWith("s3cret");
-  }
-
-  @AfterEach
-  void stop() {
-    sim.close();
-  }
-
-  private ProxmoxClient clientWith(String secret) {
-    return new ProxmoxClient(new ProxmoxProperties(sim.baseUrl(), "root@pam!vigil", secret,
-        Duration.ofSeconds(5), false), WebClient.builder());
-  }
-
-  private static ProxmoxException failure(Mono<?> call) {
-    return catchThrowableOfType(ProxmoxException.class, () -> call.block(CALL));
-  }
-
-  @Test
-  void lock_timeout_on_clone_is_reported_as_locked() {
-    sim.setFaults(Faults.NONE.withLockTimeout(1.0));
-
-    ProxmoxException e = failure(client.clone("pve-1", 9000, 100, "vigil-a", null));
-
-    assertThat(e.kind()).isEqualTo(Kind.LOCKED);
-    assertThat(e.transientFailure()).isTrue();
-    assertThat(e.httpStatus()).isEqualTo(500);
-    assertThat(e.reason())
-        .isEqualTo("can't lock file '/var/lock/qemu-server/lock-9000.conf' - got timeout");
-    assertThat(e.getMessage()).contains("POST /nodes/pve-1/qemu/9000/clone");
-  }
-
-  @Test
-  void a_failed_task_is_finished_but_not_succeeded() {
-    sim.setFaults(Faults.NONE.withTaskFailure(1.0));
-
-    String upid = client.clone("pve-1", 9000, 100, "vigil-a", null).block(CALL);
-    TaskStatus status = client.taskStatus("pve-1", upid).block(CALL);
-
-    assertThat(status.finished()).isTrue();
-    assertThat(status.succeeded()).isFalse();
-    assertThat(status.exitStatus()).startsWith("clone failed:");
-  }
-
-  @Test
-  void a_generic_server_error_is_transient() {
-    sim.setFaults(Faults.NONE.withHttp5xx(1.0));
-
-    ProxmoxException e = failure(client.nodes());
-
-    assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
-    assertThat(e.transientFailure()).isTrue();
-  }
-
-  @Test
-  void an_unreachable_node_answering_595_is_transient() {
-    sim.setFaults(Faults.NONE.withUnreachable595(1.0));
-    ProxmoxException viaFault = failure(client.vmStatus("pve-1", 9000));
-    sim.setFaults(Faults.NONE);
-    sim.setNodeUnreachable("pve-6", true);
-    ProxmoxException viaNode = failure(client.listVms("pve-6"));
-
-    assertThat(viaFault.kind()).isEqualTo(Kind.TRANSIENT);
-    assertThat(viaFault.httpStatus()).isEqualTo(595);
-    assertThat(viaNode.kind()).isEqualTo(Kind.TRANSIENT);
-    assertThat(viaNode.reason()).isEqualTo("Connection refused");
-    assertThat(client.nodes().block(CALL)).filteredOn(n -> n.node().equals("pve-6"))
-        .singleElement().satisfies(n -> assertThat(n.online()).isFalse());
-  }
-
-  @Test
-  void cloning_into_a_vmid_taken_meanwhile_is_reported_as_vmid_taken() {
-    int first = client.nextId().block(CALL);
-    int second = client.nextId().block(CALL);
-    assertThat(second).isEqualTo(first);
-    client.clone("pve-1", 9000, first, "vigil-first", null).block(CALL);
-
-    ProxmoxException e = failure(client.clone("pve-2", 9000, second, "vigil-second", null));
-
-    assertThat(e.kind()).isEqualTo(Kind.VMID_TAKEN);
-    assertThat(e.transientFailure()).isFalse();
-    assertThat(client.nextId().block(CALL)).isEqualTo(first + 1);
-  }
-
-  @Test
-  void concurrent_clones_into_one_vmid_let_exactly_one_win() {
-    List<String> outcomes = Flux.range(0, 16)
-        .flatMap(i -> client.clone("pve-" + (1 + i % 7), 9000, 300, "vigil-race-" + i, null)
-            .map(upid -> "won")
-            .onErrorResume(ProxmoxException.class, e -> Mono.just(e.kind().name())), 16)
-        .collectList().block(CALL);
-
-    assertThat(outcomes).containsOnlyOnce("won");
-    assertThat(outcomes).filteredOn(o -> !o.equals("won")).hasSize(15)
-        .allMatch(o -> o.equals(Kind.VMID_TAKEN.name()));
-  }
-
-  @Test
-  void reason_phrases_survive_connection_reuse() {
-    for (int i = 0; i < 5; i++) {
-      assertThat(failure(client.vmStatus("pve-1", 4000 + i)).reason())
-          .isEqualTo("Configuration file 'nodes/pve-1/qemu-server/" + (4000 + i)
-              + ".conf' does not exist");
-      assertThat(client.nodes().block(CALL)).hasSize(7);
+    @BeforeEach
+    void start() {
+        sim = ProxmoxSimulator.start(ProxmoxSimConfig.defaults().withApiToken("root@pam!vigil=s3cret"));
+        client = clientWith("s3cret");
     }
-  }
 
-  @Test
-  void an_unknown_vm_is_reported_as_not_found() {
-    assertThat(failure(client.vmStatus("pve-1", 4242)).kind()).isEqualTo(Kind.NOT_FOUND);
-    assertThat(failure(client.clone("pve-1", 4242, 100, "x", null)).kind())
-        .isEqualTo(Kind.NOT_FOUND);
-  }
+    @AfterEach
+    void stop() {
+        sim.close();
+    }
 
-  @Test
-  void a_vm_on_another_node_is_not_found() {
-    client.clone("pve-1", 9000, 100, "vigil-a", null).block(CALL);
+    private ProxmoxClient clientWith(String secret) {
+        return new ProxmoxClient(new ProxmoxProperties(sim.baseUrl(), "root@pam!vigil", secret,
+                Duration.ofSeconds(5), false), WebClient.builder());
+    }
 
-    assertThat(failure(client.vmStatus("pve-2", 100)).kind()).isEqualTo(Kind.NOT_FOUND);
-  }
+    private static ProxmoxException failure(Mono<?> call) {
+        return catchThrowableOfType(ProxmoxException.class, () -> call.block(CALL));
+    }
 
-  @Test
-  void a_rejected_parameter_is_invalid_and_names_the_parameter() {
-    ProxmoxException e = failure(client.clone("pve-1", 9000, 100, "not a dns name!", null));
+    @Test
+    void lock_timeout_on_clone_is_reported_as_locked() {
+        sim.setFaults(Faults.NONE.withLockTimeout(1.0));
 
-    assertThat(e.kind()).isEqualTo(Kind.INVALID);
-    assertThat(e.transientFailure()).isFalse();
-    assertThat(e.getMessage()).contains("name: invalid format");
-  }
+        ProxmoxException e = failure(client.clone("pve-1", 9000, 100, "vigil-a", null));
 
-  @Test
-  void a_running_vm_cannot_be_deleted() {
-    client.clone("pve-1", 9000, 100, "vigil-a", null).block(CALL);
-    client.start("pve-1", 100).block(CALL);
+        assertThat(e.kind()).isEqualTo(Kind.LOCKED);
+        assertThat(e.transientFailure()).isTrue();
+        assertThat(e.httpStatus()).isEqualTo(500);
+        assertThat(e.reason())
+                .isEqualTo("can't lock file '/var/lock/qemu-server/lock-9000.conf' - got timeout");
+        assertThat(e.getMessage()).contains("POST /nodes/pve-1/qemu/9000/clone");
+    }
 
-    ProxmoxException e = failure(client.delete("pve-1", 100));
+    @Test
+    void a_failed_task_is_finished_but_not_succeeded() {
+        sim.setFaults(Faults.NONE.withTaskFailure(1.0));
 
-    assertThat(e.reason()).isEqualTo("VM 100 is running - destroy failed");
-    assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
-  }
+        String upid = client.clone("pve-1", 9000, 100, "vigil-a", null).block(CALL);
+        TaskStatus status = client.taskStatus("pve-1", upid).block(CALL);
 
-  @Test
-  void starting_a_running_vm_fails_in_its_task() {
-    client.clone("pve-1", 9000, 100, "vigil-a", null).block(CALL);
-    client.start("pve-1", 100).block(CALL);
+        assertThat(status.finished()).isTrue();
+        assertThat(status.succeeded()).isFalse();
+        assertThat(status.exitStatus()).startsWith("clone failed:");
+    }
 
-    TaskStatus again = client.taskStatus("pve-1", client.start("pve-1", 100).block(CALL))
-        .block(CALL);
+    @Test
+    void a_generic_server_error_is_transient() {
+        sim.setFaults(Faults.NONE.withHttp5xx(1.0));
 
-    assertThat(again.succeeded()).isFalse();
-    assertThat(again.exitStatus()).isEqualTo("VM 100 already running");
-  }
+        ProxmoxException e = failure(client.nodes());
 
-  @Test
-  void a_wrong_token_is_unauthorized_and_the_secret_stays_out_of_the_message() {
-    ProxmoxException e = failure(clientWith("wrong-secret").nodes());
+        assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
+        assertThat(e.transientFailure()).isTrue();
+    }
 
-    assertThat(e.kind()).isEqualTo(Kind.UNAUTHORIZED);
-    assertThat(e.httpStatus()).isEqualTo(401);
-    assertThat(e.transientFailure()).isFalse();
-    assertThat(e.getMessage()).doesNotContain("wrong-secret").doesNotContain("PVEAPIToken");
-  }
+    @Test
+    void an_unreachable_node_answering_595_is_transient() {
+        sim.setFaults(Faults.NONE.withUnreachable595(1.0));
+        ProxmoxException viaFault = failure(client.vmStatus("pve-1", 9000));
+        sim.setFaults(Faults.NONE);
+        sim.setNodeUnreachable("pve-6", true);
+        ProxmoxException viaNode = failure(client.listVms("pve-6"));
 
-  @Test
-  void a_refused_connection_is_transient() {
-    String url = sim.baseUrl();
-    sim.close();
-    ProxmoxClient offline = new ProxmoxClient(new ProxmoxProperties(url, "root@pam!vigil",
-        "s3cret", Duration.ofSeconds(2), false), WebClient.builder());
+        assertThat(viaFault.kind()).isEqualTo(Kind.TRANSIENT);
+        assertThat(viaFault.httpStatus()).isEqualTo(595);
+        assertThat(viaNode.kind()).isEqualTo(Kind.TRANSIENT);
+        assertThat(viaNode.reason()).isEqualTo("Connection refused");
+        assertThat(client.nodes().block(CALL)).filteredOn(n -> n.node().equals("pve-6"))
+                .singleElement().satisfies(n -> assertThat(n.online()).isFalse());
+    }
 
-    ProxmoxException e = failure(offline.nodes());
+    @Test
+    void cloning_into_a_vmid_taken_meanwhile_is_reported_as_vmid_taken() {
+        int first = client.nextId().block(CALL);
+        int second = client.nextId().block(CALL);
+        assertThat(second).isEqualTo(first);
+        client.clone("pve-1", 9000, first, "vigil-first", null).block(CALL);
 
-    assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
-    assertThat(e.httpStatus()).isZero();
-  }
+        ProxmoxException e = failure(client.clone("pve-2", 9000, second, "vigil-second", null));
+
+        assertThat(e.kind()).isEqualTo(Kind.VMID_TAKEN);
+        assertThat(e.transientFailure()).isFalse();
+        assertThat(client.nextId().block(CALL)).isEqualTo(first + 1);
+    }
+
+    @Test
+    void concurrent_clones_into_one_vmid_let_exactly_one_win() {
+        List<String> outcomes = Flux.range(0, 16)
+                .flatMap(i -> client.clone("pve-" + (1 + i % 7), 9000, 300, "vigil-race-" + i, null)
+                        .map(upid -> "won")
+                        .onErrorResume(ProxmoxException.class, e -> Mono.just(e.kind().name())), 16)
+                .collectList().block(CALL);
+
+        assertThat(outcomes).containsOnlyOnce("won");
+        assertThat(outcomes).filteredOn(o -> !o.equals("won")).hasSize(15)
+                .allMatch(o -> o.equals(Kind.VMID_TAKEN.name()));
+    }
+
+    @Test
+    void reason_phrases_survive_connection_reuse() {
+        for (int i = 0; i < 5; i++) {
+            assertThat(failure(client.vmStatus("pve-1", 4000 + i)).reason())
+                    .isEqualTo("Configuration file 'nodes/pve-1/qemu-server/" + (4000 + i)
+                            + ".conf' does not exist");
+            assertThat(client.nodes().block(CALL)).hasSize(7);
+        }
+    }
+
+    @Test
+    void an_unknown_vm_is_reported_as_not_found() {
+        assertThat(failure(client.vmStatus("pve-1", 4242)).kind()).isEqualTo(Kind.NOT_FOUND);
+        assertThat(failure(client.clone("pve-1", 4242, 100, "x", null)).kind())
+                .isEqualTo(Kind.NOT_FOUND);
+    }
+
+    @Test
+    void a_vm_on_another_node_is_not_found() {
+        client.clone("pve-1", 9000, 100, "vigil-a", null).block(CALL);
+
+        assertThat(failure(client.vmStatus("pve-2", 100)).kind()).isEqualTo(Kind.NOT_FOUND);
+    }
+
+    @Test
+    void a_rejected_parameter_is_invalid_and_names_the_parameter() {
+        ProxmoxException e = failure(client.clone("pve-1", 9000, 100, "not a dns name!", null));
+
+        assertThat(e.kind()).isEqualTo(Kind.INVALID);
+        assertThat(e.transientFailure()).isFalse();
+        assertThat(e.getMessage()).contains("name: invalid format");
+    }
+
+    @Test
+    void a_running_vm_cannot_be_deleted() {
+        client.clone("pve-1", 9000, 100, "vigil-a", null).block(CALL);
+        client.start("pve-1", 100).block(CALL);
+
+        ProxmoxException e = failure(client.delete("pve-1", 100));
+
+        assertThat(e.reason()).isEqualTo("VM 100 is running - destroy failed");
+        assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
+    }
+
+    @Test
+    void starting_a_running_vm_fails_in_its_task() {
+        client.clone("pve-1", 9000, 100, "vigil-a", null).block(CALL);
+        client.start("pve-1", 100).block(CALL);
+
+        TaskStatus again = client.taskStatus("pve-1", client.start("pve-1", 100).block(CALL))
+                .block(CALL);
+
+        assertThat(again.succeeded()).isFalse();
+        assertThat(again.exitStatus()).isEqualTo("VM 100 already running");
+    }
+
+    @Test
+    void a_wrong_token_is_unauthorized_and_the_secret_stays_out_of_the_message() {
+        ProxmoxException e = failure(clientWith("wrong-secret").nodes());
+
+        assertThat(e.kind()).isEqualTo(Kind.UNAUTHORIZED);
+        assertThat(e.httpStatus()).isEqualTo(401);
+        assertThat(e.transientFailure()).isFalse();
+        assertThat(e.getMessage()).doesNotContain("wrong-secret").doesNotContain("PVEAPIToken");
+    }
+
+    @Test
+    void a_refused_connection_is_transient() {
+        String url = sim.baseUrl();
+        sim.close();
+        ProxmoxClient offline = new ProxmoxClient(new ProxmoxProperties(url, "root@pam!vigil",
+                "s3cret", Duration.ofSeconds(2), false), WebClient.builder());
+
+        ProxmoxException e = failure(offline.nodes());
+
+        assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
+        assertThat(e.httpStatus()).isZero();
+    }
 }

@@ -17,125 +17,125 @@ import io.vigil.simulators.proxmox.ProxmoxSimulator;
 /** The client against the Proxmox simulator over real HTTP: the happy paths. */
 class ProxmoxClientLifecycleTest {
 
-  private static final Duration CALL = Duration.ofSeconds(10);
-  private static final long GIB = 1024L * 1024 * 1024;
+    private static final Duration CALL = Duration.ofSeconds(10);
+    private static final long GIB = 1024L * 1024 * 1024;
 
-  private ProxmoxSimulator sim;
-  private ProxmoxClient client;
+    private ProxmoxSimulator sim;
+    private ProxmoxClient client;
 
-  private void start(Latencies latencies) {
-    sim = ProxmoxSimulator.start(ProxmoxSimConfig.defaults()
-        .withApiToken("root@pam!vigil=s3cret").withLatencies(latencies));
-    client = new ProxmoxClient(new ProxmoxProperties(sim.baseUrl(), "root@pam!vigil", "s3cret",
-        Duration.ofSeconds(5), false), WebClient.builder());
-  }
-
-  @AfterEach
-  void stop() {
-    if (sim != null) {
-      sim.close();
+    private void start(Latencies latencies) {
+        sim = ProxmoxSimulator.start(ProxmoxSimConfig.defaults()
+                .withApiToken("root@pam!vigil=s3cret").withLatencies(latencies));
+        client = new ProxmoxClient(new ProxmoxProperties(sim.baseUrl(), "root@pam!vigil", "s3cret",
+                Duration.ofSeconds(5), false), WebClient.builder());
     }
-  }
 
-  private TaskStatus awaitTask(String node, String upid) {
-    return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-        .until(() -> client.taskStatus(node, upid).block(CALL), TaskStatus::finished);
-  }
+    @AfterEach
+    void stop() {
+        if (sim != null) {
+            sim.close();
+        }
+    }
 
-  @Test
-  void a_vm_goes_through_clone_start_boot_stop_and_delete() {
-    start(Latencies.NONE.withLinkedClone(Duration.ofMillis(100))
-        .withStart(Duration.ofMillis(100)).withBoot(Duration.ofMillis(300))
-        .withStop(Duration.ofMillis(50)).withDelete(Duration.ofMillis(50)));
+    private TaskStatus awaitTask(String node, String upid) {
+        return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> client.taskStatus(node, upid).block(CALL), TaskStatus::finished);
+    }
 
-    int vmid = client.nextId().block(CALL);
-    String cloneTask = client.clone("pve-3", 9001, vmid, "vigil-lab-1", "session 1").block(CALL);
-    assertThat(client.taskStatus("pve-3", cloneTask).block(CALL).finished()).isFalse();
-    assertThat(awaitTask("pve-3", cloneTask).succeeded()).isTrue();
-    assertThat(client.vmStatus("pve-3", vmid).block(CALL).running()).isFalse();
+    @Test
+    void a_vm_goes_through_clone_start_boot_stop_and_delete() {
+        start(Latencies.NONE.withLinkedClone(Duration.ofMillis(100))
+                .withStart(Duration.ofMillis(100)).withBoot(Duration.ofMillis(300))
+                .withStop(Duration.ofMillis(50)).withDelete(Duration.ofMillis(50)));
 
-    assertThat(awaitTask("pve-3", client.start("pve-3", vmid).block(CALL)).succeeded()).isTrue();
-    VmStatus running = client.vmStatus("pve-3", vmid).block(CALL);
-    assertThat(running.running()).isTrue();
-    assertThat(running.maxmem()).isEqualTo(4 * GIB);
-    Optional<String> address = await().atMost(Duration.ofSeconds(10))
-        .until(() -> client.guestAddress("pve-3", vmid).block(CALL), Optional::isPresent);
-    assertThat(address).contains("127.0.0.1");
+        int vmid = client.nextId().block(CALL);
+        String cloneTask = client.clone("pve-3", 9001, vmid, "vigil-lab-1", "session 1").block(CALL);
+        assertThat(client.taskStatus("pve-3", cloneTask).block(CALL).finished()).isFalse();
+        assertThat(awaitTask("pve-3", cloneTask).succeeded()).isTrue();
+        assertThat(client.vmStatus("pve-3", vmid).block(CALL).running()).isFalse();
 
-    assertThat(awaitTask("pve-3", client.stop("pve-3", vmid).block(CALL)).succeeded()).isTrue();
-    assertThat(awaitTask("pve-3", client.delete("pve-3", vmid).block(CALL)).succeeded()).isTrue();
-    assertThat(client.listVms("pve-3").block(CALL)).noneMatch(vm -> vm.vmid() == vmid);
-    assertThat(sim.vms()).noneMatch(vm -> vm.vmid() == vmid);
-  }
+        assertThat(awaitTask("pve-3", client.start("pve-3", vmid).block(CALL)).succeeded()).isTrue();
+        VmStatus running = client.vmStatus("pve-3", vmid).block(CALL);
+        assertThat(running.running()).isTrue();
+        assertThat(running.maxmem()).isEqualTo(4 * GIB);
+        Optional<String> address = await().atMost(Duration.ofSeconds(10))
+                .until(() -> client.guestAddress("pve-3", vmid).block(CALL), Optional::isPresent);
+        assertThat(address).contains("127.0.0.1");
 
-  @Test
-  void the_guest_address_is_empty_until_the_guest_has_booted() {
-    start(Latencies.NONE.withBoot(Duration.ofMinutes(5)));
-    client.clone("pve-1", 9000, 100, "vigil-boot", null).block(CALL);
+        assertThat(awaitTask("pve-3", client.stop("pve-3", vmid).block(CALL)).succeeded()).isTrue();
+        assertThat(awaitTask("pve-3", client.delete("pve-3", vmid).block(CALL)).succeeded()).isTrue();
+        assertThat(client.listVms("pve-3").block(CALL)).noneMatch(vm -> vm.vmid() == vmid);
+        assertThat(sim.vms()).noneMatch(vm -> vm.vmid() == vmid);
+    }
 
-    assertThat(client.guestAddress("pve-1", 100).block(CALL)).isEmpty();
-    client.start("pve-1", 100).block(CALL);
-    assertThat(client.vmStatus("pve-1", 100).block(CALL).running()).isTrue();
-    assertThat(client.guestAddress("pve-1", 100).block(CALL)).isEmpty();
-  }
+    @Test
+    void the_guest_address_is_empty_until_the_guest_has_booted() {
+        start(Latencies.NONE.withBoot(Duration.ofMinutes(5)));
+        client.clone("pve-1", 9000, 100, "vigil-boot", null).block(CALL);
 
-  @Test
-  void listing_shows_templates_and_clones_with_their_names() {
-    start(Latencies.NONE);
-    client.clone("pve-1", 9002, 150, "vigil-kali", null).block(CALL);
+        assertThat(client.guestAddress("pve-1", 100).block(CALL)).isEmpty();
+        client.start("pve-1", 100).block(CALL);
+        assertThat(client.vmStatus("pve-1", 100).block(CALL).running()).isTrue();
+        assertThat(client.guestAddress("pve-1", 100).block(CALL)).isEmpty();
+    }
 
-    assertThat(client.listVms("pve-1").block(CALL))
-        .contains(new VmSummary(9002, "kali-template", "stopped", true, null),
-            new VmSummary(150, "vigil-kali", "stopped", false, null));
-  }
+    @Test
+    void listing_shows_templates_and_clones_with_their_names() {
+        start(Latencies.NONE);
+        client.clone("pve-1", 9002, 150, "vigil-kali", null).block(CALL);
 
-  @Test
-  void nodes_and_node_status_count_the_memory_of_running_vms() {
-    start(Latencies.NONE);
-    client.clone("pve-2", 9000, 100, "vigil-a", null).block(CALL);
-    client.start("pve-2", 100).block(CALL);
+        assertThat(client.listVms("pve-1").block(CALL))
+                .contains(new VmSummary(9002, "kali-template", "stopped", true, null),
+                        new VmSummary(150, "vigil-kali", "stopped", false, null));
+    }
 
-    NodeInfo pve2 = client.nodes().block(CALL).stream()
-        .filter(n -> n.node().equals("pve-2")).findFirst().orElseThrow();
-    NodeDetails details = client.nodeStatus("pve-2").block(CALL);
+    @Test
+    void nodes_and_node_status_count_the_memory_of_running_vms() {
+        start(Latencies.NONE);
+        client.clone("pve-2", 9000, 100, "vigil-a", null).block(CALL);
+        client.start("pve-2", 100).block(CALL);
 
-    assertThat(client.nodes().block(CALL)).hasSize(7).allMatch(NodeInfo::online);
-    assertThat(pve2.maxcpu()).isEqualTo(32);
-    assertThat(pve2.mem()).isEqualTo(4 * GIB);
-    assertThat(pve2.maxmem()).isEqualTo(128 * GIB);
-    assertThat(pve2.cpu()).isGreaterThan(0);
-    assertThat(pve2.uptime()).isPositive();
-    assertThat(details.memoryUsed()).isEqualTo(4 * GIB);
-    assertThat(details.memoryFree()).isEqualTo(124 * GIB);
-    assertThat(details.cpus()).isEqualTo(32);
-  }
+        NodeInfo pve2 = client.nodes().block(CALL).stream()
+                .filter(n -> n.node().equals("pve-2")).findFirst().orElseThrow();
+        NodeDetails details = client.nodeStatus("pve-2").block(CALL);
 
-  @Test
-  void suspend_to_disk_hibernates_and_resume_brings_the_guest_back() {
-    start(Latencies.NONE);
-    client.clone("pve-5", 9000, 100, "vigil-hibernate", null).block(CALL);
-    client.start("pve-5", 100).block(CALL);
+        assertThat(client.nodes().block(CALL)).hasSize(7).allMatch(NodeInfo::online);
+        assertThat(pve2.maxcpu()).isEqualTo(32);
+        assertThat(pve2.mem()).isEqualTo(4 * GIB);
+        assertThat(pve2.maxmem()).isEqualTo(128 * GIB);
+        assertThat(pve2.cpu()).isGreaterThan(0);
+        assertThat(pve2.uptime()).isPositive();
+        assertThat(details.memoryUsed()).isEqualTo(4 * GIB);
+        assertThat(details.memoryFree()).isEqualTo(124 * GIB);
+        assertThat(details.cpus()).isEqualTo(32);
+    }
 
-    assertThat(awaitTask("pve-5", client.suspendToDisk("pve-5", 100).block(CALL)).succeeded())
-        .isTrue();
-    VmStatus hibernated = client.vmStatus("pve-5", 100).block(CALL);
-    assertThat(hibernated.hibernated()).isTrue();
-    assertThat(hibernated.running()).isFalse();
+    @Test
+    void suspend_to_disk_hibernates_and_resume_brings_the_guest_back() {
+        start(Latencies.NONE);
+        client.clone("pve-5", 9000, 100, "vigil-hibernate", null).block(CALL);
+        client.start("pve-5", 100).block(CALL);
 
-    assertThat(awaitTask("pve-5", client.resume("pve-5", 100).block(CALL)).succeeded()).isTrue();
-    assertThat(client.vmStatus("pve-5", 100).block(CALL).lock()).isNull();
-    assertThat(client.guestAddress("pve-5", 100).block(CALL)).contains("127.0.0.1");
-    assertThat(awaitTask("pve-5", client.shutdown("pve-5", 100).block(CALL)).succeeded())
-        .isTrue();
-  }
+        assertThat(awaitTask("pve-5", client.suspendToDisk("pve-5", 100).block(CALL)).succeeded())
+                .isTrue();
+        VmStatus hibernated = client.vmStatus("pve-5", 100).block(CALL);
+        assertThat(hibernated.hibernated()).isTrue();
+        assertThat(hibernated.running()).isFalse();
 
-  @Test
-  void properties_never_print_the_token_secret() {
-    ProxmoxProperties properties = new ProxmoxProperties(null, "root@pam!vigil",
-        "0b7e5f0e-secret", null, false);
+        assertThat(awaitTask("pve-5", client.resume("pve-5", 100).block(CALL)).succeeded()).isTrue();
+        assertThat(client.vmStatus("pve-5", 100).block(CALL).lock()).isNull();
+        assertThat(client.guestAddress("pve-5", 100).block(CALL)).contains("127.0.0.1");
+        assertThat(awaitTask("pve-5", client.shutdown("pve-5", 100).block(CALL)).succeeded())
+                .isTrue();
+    }
 
-    assertThat(properties.toString()).doesNotContain("0b7e5f0e-secret").contains("****");
-    assertThat(properties.baseUrl()).isEqualTo("http://127.0.0.1:8006/api2/json");
-    assertThat(properties.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
-  }
+    @Test
+    void properties_never_print_the_token_secret() {
+        ProxmoxProperties properties = new ProxmoxProperties(null, "root@pam!vigil",
+                "0b7e5f0e-secret", null, false);
+
+        assertThat(properties.toString()).doesNotContain("0b7e5f0e-secret").contains("****");
+        assertThat(properties.baseUrl()).isEqualTo("http://127.0.0.1:8006/api2/json");
+        assertThat(properties.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
+    }
 }

@@ -4,9 +4,9 @@ import java.util.Map;
 
 /** A Guacamole connection as the simulator holds it; for test assertions. */
 public record ConnectionSnapshot(String identifier, String name, String protocol,
-                                 Map<String, String> parameters, int activeConnections) {
+                                                                  Map<String, String> parameters, int activeConnections) {
 
-  public ConnectionSnapshot {
-    parameters = Map.copyOf(parameters);
-  }
+    public ConnectionSnapshot {
+        parameters = Map.copyOf(parameters);
+    }
 }

@@ -10,71 +10,71 @@ import reactor.netty.http.server.HttpServer;
 import io.vigil.simulators.http.SimHttp;
 
 /**
- * An in-process Apache Guacamole REST API ({@code /api}) for the subset Vigil uses: tokens,
- * connections and active connections. Tests (or {@code /sim/...} over HTTP) open and close
- * active connections, since no real user connects here.
- */
+  * An in-process Apache Guacamole REST API ({@code /api}) for the subset Vigil uses: tokens,
+  * connections and active connections. Tests (or {@code /sim/...} over HTTP) open and close
+  * active connections, since no real user connects here.
+  */
 public final class GuacamoleSimulator implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(GuacamoleSimulator.class);
+    private static final Logger log = LoggerFactory.getLogger(GuacamoleSimulator.class);
 
-  private final GuacamoleSimConfig config;
-  private final GuacamoleState state;
-  private final DisposableServer http;
+    private final GuacamoleSimConfig config;
+    private final GuacamoleState state;
+    private final DisposableServer http;
 
-  private GuacamoleSimulator(GuacamoleSimConfig config) {
-    this.config = config;
-    this.state = new GuacamoleState(config);
-    GuacamoleApi api = new GuacamoleApi(state, config.dataSource());
-    this.http = HttpServer.create().host(config.host()).port(config.port())
-        .handle((req, res) -> SimHttp.serve(req, res, api::handle))
-        .bindNow();
-  }
+    private GuacamoleSimulator(GuacamoleSimConfig config) {
+        this.config = config;
+        this.state = new GuacamoleState(config);
+        GuacamoleApi api = new GuacamoleApi(state, config.dataSource());
+        this.http = HttpServer.create().host(config.host()).port(config.port())
+                .handle((req, res) -> SimHttp.serve(req, res, api::handle))
+                .bindNow();
+    }
 
-  public static GuacamoleSimulator start(GuacamoleSimConfig config) {
-    GuacamoleSimulator sim = new GuacamoleSimulator(config);
-    log.info("Guacamole simulator listening on {} (API under /api)", sim.baseUrl());
-    return sim;
-  }
+    public static GuacamoleSimulator start(GuacamoleSimConfig config) {
+        GuacamoleSimulator sim = new GuacamoleSimulator(config);
+        log.info("Guacamole simulator listening on {} (API under /api)", sim.baseUrl());
+        return sim;
+    }
 
-  public static GuacamoleSimulator start() {
-    return start(GuacamoleSimConfig.defaults());
-  }
+    public static GuacamoleSimulator start() {
+        return start(GuacamoleSimConfig.defaults());
+    }
 
-  /** e.g. {@code http://127.0.0.1:PORT}; the API is under {@code /api}. */
-  public String baseUrl() {
-    return "http://" + config.host() + ":" + http.port();
-  }
+    /** e.g. {@code http://127.0.0.1:PORT}; the API is under {@code /api}. */
+    public String baseUrl() {
+        return "http://" + config.host() + ":" + http.port();
+    }
 
-  public int port() {
-    return http.port();
-  }
+    public int port() {
+        return http.port();
+    }
 
-  public GuacamoleSimConfig config() {
-    return config;
-  }
+    public GuacamoleSimConfig config() {
+        return config;
+    }
 
-  /** Simulates a user connecting; returns the active connection's id. */
-  public String openConnection(String connectionId, String username) {
-    return state.open(connectionId, username);
-  }
+    /** Simulates a user connecting; returns the active connection's id. */
+    public String openConnection(String connectionId, String username) {
+        return state.open(connectionId, username);
+    }
 
-  /** @return false if it was not open */
-  public boolean closeActive(String activeId) {
-    return state.close(activeId);
-  }
+    /** @return false if it was not open */
+    public boolean closeActive(String activeId) {
+        return state.close(activeId);
+    }
 
-  /** Every issued token becomes invalid, as after an idle hour. */
-  public void expireAllTokens() {
-    state.expireAllTokens();
-  }
+    /** Every issued token becomes invalid, as after an idle hour. */
+    public void expireAllTokens() {
+        state.expireAllTokens();
+    }
 
-  public List<ConnectionSnapshot> connections() {
-    return state.snapshot();
-  }
+    public List<ConnectionSnapshot> connections() {
+        return state.snapshot();
+    }
 
-  @Override
-  public void close() {
-    http.disposeNow();
-  }
+    @Override
+    public void close() {
+        http.disposeNow();
+    }
 }

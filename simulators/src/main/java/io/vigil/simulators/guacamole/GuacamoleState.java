@@ -16,196 +16,196 @@ import io.vigil.simulators.http.Json;
 /** Tokens, connections and active connections; this object's monitor guards all of them. */
 final class GuacamoleState {
 
-  private final GuacamoleSimConfig config;
-  private final SecureRandom random = new SecureRandom();
-  private final Map<String, Token> tokens = new HashMap<>();
-  private final Map<String, Connection> connections = new LinkedHashMap<>();
-  private final Map<String, Active> active = new LinkedHashMap<>();
-  private int nextConnectionId = 1;
+    private final GuacamoleSimConfig config;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Token> tokens = new HashMap<>();
+    private final Map<String, Connection> connections = new LinkedHashMap<>();
+    private final Map<String, Active> active = new LinkedHashMap<>();
+    private int nextConnectionId = 1;
 
-  GuacamoleState(GuacamoleSimConfig config) {
-    this.config = config;
-  }
-
-  private static final class Token {
-    final String username;
-    long lastUsedNanos;
-
-    Token(String username, long lastUsedNanos) {
-      this.username = username;
-      this.lastUsedNanos = lastUsedNanos;
+    GuacamoleState(GuacamoleSimConfig config) {
+        this.config = config;
     }
-  }
 
-  private static final class Connection {
-    final String identifier;
-    String name;
-    String protocol;
-    Map<String, String> parameters;
-    JsonNode attributes;
-    Long lastActive;
+    private static final class Token {
+        final String username;
+        long lastUsedNanos;
 
-    Connection(String identifier) {
-      this.identifier = identifier;
+        Token(String username, long lastUsedNanos) {
+            this.username = username;
+            this.lastUsedNanos = lastUsedNanos;
+        }
     }
-  }
 
-  private record Active(String identifier, String connectionIdentifier, long startDate,
-                        String username) {
-  }
+    private static final class Connection {
+        final String identifier;
+        String name;
+        String protocol;
+        Map<String, String> parameters;
+        JsonNode attributes;
+        Long lastActive;
 
-  synchronized ObjectNode login(String username, String password) {
-    if (!config.username().equals(username) || !config.password().equals(password)) {
-      throw new GuacError(403, "INVALID_CREDENTIALS", "Permission Denied.");
+        Connection(String identifier) {
+            this.identifier = identifier;
+        }
     }
-    byte[] bytes = new byte[32];
-    random.nextBytes(bytes);
-    String token = HexFormat.of().withUpperCase().formatHex(bytes);
-    tokens.put(token, new Token(username, System.nanoTime()));
-    ObjectNode json = Json.object().put("authToken", token).put("username", username)
-        .put("dataSource", config.dataSource());
-    json.putArray("availableDataSources").add(config.dataSource());
-    return json;
-  }
 
-  synchronized void logout(String token) {
-    if (tokens.remove(token) == null) {
-      throw GuacError.notFound("No such token.");
+    private record Active(String identifier, String connectionIdentifier, long startDate,
+                                                String username) {
     }
-  }
 
-  /** Idle expiry: each accepted use renews the token, as Guacamole's session timeout does. */
-  synchronized String authorize(String token) {
-    Token t = token == null ? null : tokens.get(token);
-    long now = System.nanoTime();
-    if (t == null || now - t.lastUsedNanos > config.tokenIdleLifetime().toNanos()) {
-      if (t != null) {
-        tokens.remove(token);
-      }
-      throw GuacError.permissionDenied();
+    synchronized ObjectNode login(String username, String password) {
+        if (!config.username().equals(username) || !config.password().equals(password)) {
+            throw new GuacError(403, "INVALID_CREDENTIALS", "Permission Denied.");
+        }
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String token = HexFormat.of().withUpperCase().formatHex(bytes);
+        tokens.put(token, new Token(username, System.nanoTime()));
+        ObjectNode json = Json.object().put("authToken", token).put("username", username)
+                .put("dataSource", config.dataSource());
+        json.putArray("availableDataSources").add(config.dataSource());
+        return json;
     }
-    t.lastUsedNanos = now;
-    return t.username;
-  }
 
-  synchronized void expireAllTokens() {
-    tokens.clear();
-  }
-
-  synchronized ObjectNode listConnections() {
-    ObjectNode map = Json.object();
-    connections.values().forEach(c -> map.set(c.identifier, toJson(c)));
-    return map;
-  }
-
-  synchronized ObjectNode getConnection(String id) {
-    return toJson(require(id));
-  }
-
-  synchronized ObjectNode parameters(String id) {
-    return Json.MAPPER.valueToTree(require(id).parameters);
-  }
-
-  synchronized ObjectNode createConnection(JsonNode body) {
-    Connection c = new Connection(String.valueOf(nextConnectionId));
-    apply(c, body);
-    nextConnectionId++;
-    connections.put(c.identifier, c);
-    return toJson(c);
-  }
-
-  synchronized void updateConnection(String id, JsonNode body) {
-    apply(require(id), body);
-  }
-
-  synchronized void deleteConnection(String id) {
-    if (connections.remove(id) == null) {
-      throw GuacError.notFound("No such connection: \"" + id + "\"");
+    synchronized void logout(String token) {
+        if (tokens.remove(token) == null) {
+            throw GuacError.notFound("No such token.");
+        }
     }
-  }
 
-  private void apply(Connection c, JsonNode body) {
-    String name = body.path("name").asString("").trim();
-    String parent = body.path("parentIdentifier").asString("ROOT");
-    String protocol = body.path("protocol").asString("");
-    if (name.isEmpty()) {
-      throw GuacError.badRequest("Connection names must not be blank.");
+    /** Idle expiry: each accepted use renews the token, as Guacamole's session timeout does. */
+    synchronized String authorize(String token) {
+        Token t = token == null ? null : tokens.get(token);
+        long now = System.nanoTime();
+        if (t == null || now - t.lastUsedNanos > config.tokenIdleLifetime().toNanos()) {
+            if (t != null) {
+                tokens.remove(token);
+            }
+            throw GuacError.permissionDenied();
+        }
+        t.lastUsedNanos = now;
+        return t.username;
     }
-    if (!"ROOT".equals(parent)) {
-      throw GuacError.badRequest("No such connection group: \"" + parent + "\"");
-    }
-    if (protocol.isEmpty()) {
-      throw GuacError.badRequest("Connection protocol must not be blank.");
-    }
-    boolean duplicate = connections.values().stream()
-        .anyMatch(other -> other != c && other.name.equals(name));
-    if (duplicate) {
-      throw GuacError.badRequest("The connection \"" + name + "\" already exists.");
-    }
-    Map<String, String> parameters = new LinkedHashMap<>();
-    body.path("parameters").properties()
-        .forEach(e -> parameters.put(e.getKey(), e.getValue().asString("")));
-    c.name = name;
-    c.protocol = protocol;
-    c.parameters = parameters;
-    c.attributes = body.path("attributes").isObject() ? body.get("attributes") : Json.object();
-  }
 
-  private Connection require(String id) {
-    Connection c = connections.get(id);
-    if (c == null) {
-      throw GuacError.notFound("No such connection: \"" + id + "\"");
+    synchronized void expireAllTokens() {
+        tokens.clear();
     }
-    return c;
-  }
 
-  private ObjectNode toJson(Connection c) {
-    ObjectNode json = Json.object().put("name", c.name).put("identifier", c.identifier)
-        .put("parentIdentifier", "ROOT").put("protocol", c.protocol);
-    json.set("attributes", c.attributes.deepCopy());
-    json.put("activeConnections", activeCount(c.identifier));
-    if (c.lastActive != null) {
-      json.put("lastActive", c.lastActive);
+    synchronized ObjectNode listConnections() {
+        ObjectNode map = Json.object();
+        connections.values().forEach(c -> map.set(c.identifier, toJson(c)));
+        return map;
     }
-    return json;
-  }
 
-  private int activeCount(String connectionId) {
-    return (int) active.values().stream()
-        .filter(a -> a.connectionIdentifier.equals(connectionId)).count();
-  }
-
-  synchronized ObjectNode listActive() {
-    ObjectNode map = Json.object();
-    for (Active a : active.values()) {
-      map.putObject(a.identifier).put("identifier", a.identifier)
-          .put("connectionIdentifier", a.connectionIdentifier).put("startDate", a.startDate)
-          .put("remoteHost", "127.0.0.1").put("username", a.username).put("connectable", true);
+    synchronized ObjectNode getConnection(String id) {
+        return toJson(require(id));
     }
-    return map;
-  }
 
-  synchronized String open(String connectionId, String username) {
-    Connection c = require(connectionId);
-    String id = UUID.randomUUID().toString();
-    long now = System.currentTimeMillis();
-    active.put(id, new Active(id, connectionId, now, username));
-    c.lastActive = now;
-    return id;
-  }
-
-  /** @return whether it was open */
-  synchronized boolean close(String activeId) {
-    Active a = active.remove(activeId);
-    Connection c = a == null ? null : connections.get(a.connectionIdentifier);
-    if (c != null) {
-      c.lastActive = System.currentTimeMillis();
+    synchronized ObjectNode parameters(String id) {
+        return Json.MAPPER.valueToTree(require(id).parameters);
     }
-    return a != null;
-  }
 
-  synchronized List<ConnectionSnapshot> snapshot() {
-    return connections.values().stream().map(c -> new ConnectionSnapshot(c.identifier, c.name,
-        c.protocol, c.parameters, activeCount(c.identifier))).toList();
-  }
+    synchronized ObjectNode createConnection(JsonNode body) {
+        Connection c = new Connection(String.valueOf(nextConnectionId));
+        apply(c, body);
+        nextConnectionId++;
+        connections.put(c.identifier, c);
+        return toJson(c);
+    }
+
+    synchronized void updateConnection(String id, JsonNode body) {
+        apply(require(id), body);
+    }
+
+    synchronized void deleteConnection(String id) {
+        if (connections.remove(id) == null) {
+            throw GuacError.notFound("No such connection: \"" + id + "\"");
+        }
+    }
+
+    private void apply(Connection c, JsonNode body) {
+        String name = body.path("name").asString("").trim();
+        String parent = body.path("parentIdentifier").asString("ROOT");
+        String protocol = body.path("protocol").asString("");
+        if (name.isEmpty()) {
+            throw GuacError.badRequest("Connection names must not be blank.");
+        }
+        if (!"ROOT".equals(parent)) {
+            throw GuacError.badRequest("No such connection group: \"" + parent + "\"");
+        }
+        if (protocol.isEmpty()) {
+            throw GuacError.badRequest("Connection protocol must not be blank.");
+        }
+        boolean duplicate = connections.values().stream()
+                .anyMatch(other -> other != c && other.name.equals(name));
+        if (duplicate) {
+            throw GuacError.badRequest("The connection \"" + name + "\" already exists.");
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        body.path("parameters").properties()
+                .forEach(e -> parameters.put(e.getKey(), e.getValue().asString("")));
+        c.name = name;
+        c.protocol = protocol;
+        c.parameters = parameters;
+        c.attributes = body.path("attributes").isObject() ? body.get("attributes") : Json.object();
+    }
+
+    private Connection require(String id) {
+        Connection c = connections.get(id);
+        if (c == null) {
+            throw GuacError.notFound("No such connection: \"" + id + "\"");
+        }
+        return c;
+    }
+
+    private ObjectNode toJson(Connection c) {
+        ObjectNode json = Json.object().put("name", c.name).put("identifier", c.identifier)
+                .put("parentIdentifier", "ROOT").put("protocol", c.protocol);
+        json.set("attributes", c.attributes.deepCopy());
+        json.put("activeConnections", activeCount(c.identifier));
+        if (c.lastActive != null) {
+            json.put("lastActive", c.lastActive);
+        }
+        return json;
+    }
+
+    private int activeCount(String connectionId) {
+        return (int) active.values().stream()
+                .filter(a -> a.connectionIdentifier.equals(connectionId)).count();
+    }
+
+    synchronized ObjectNode listActive() {
+        ObjectNode map = Json.object();
+        for (Active a : active.values()) {
+            map.putObject(a.identifier).put("identifier", a.identifier)
+                    .put("connectionIdentifier", a.connectionIdentifier).put("startDate", a.startDate)
+                    .put("remoteHost", "127.0.0.1").put("username", a.username).put("connectable", true);
+        }
+        return map;
+    }
+
+    synchronized String open(String connectionId, String username) {
+        Connection c = require(connectionId);
+        String id = UUID.randomUUID().toString();
+        long now = System.currentTimeMillis();
+        active.put(id, new Active(id, connectionId, now, username));
+        c.lastActive = now;
+        return id;
+    }
+
+    /** @return whether it was open */
+    synchronized boolean close(String activeId) {
+        Active a = active.remove(activeId);
+        Connection c = a == null ? null : connections.get(a.connectionIdentifier);
+        if (c != null) {
+            c.lastActive = System.currentTimeMillis();
+        }
+        return a != null;
+    }
+
+    synchronized List<ConnectionSnapshot> snapshot() {
+        return connections.values().stream().map(c -> new ConnectionSnapshot(c.identifier, c.name,
+                c.protocol, c.parameters, activeCount(c.identifier))).toList();
+    }
 }

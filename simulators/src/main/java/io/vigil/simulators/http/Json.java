@@ -7,16 +7,16 @@ import tools.jackson.databind.node.ObjectNode;
 /** The one JSON mapper the simulators share (thread-safe once built). */
 public final class Json {
 
-  public static final JsonMapper MAPPER = JsonMapper.builder().build();
+    public static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-  private Json() {
-  }
+    private Json() {
+    }
 
-  public static ObjectNode object() {
-    return MAPPER.createObjectNode();
-  }
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
 
-  public static ArrayNode array() {
-    return MAPPER.createArrayNode();
-  }
+    public static ArrayNode array() {
+        return MAPPER.createArrayNode();
+    }
 }

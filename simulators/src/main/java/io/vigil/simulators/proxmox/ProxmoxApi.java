@@ -18,160 +18,160 @@ import io.vigil.simulators.http.SimRequest;
 /** Routes {@code /api2/json/...} requests: auth, fault injection, then the handlers. */
 final class ProxmoxApi {
 
-  private static final String TOKEN_PREFIX = "PVEAPIToken=";
+    private static final String TOKEN_PREFIX = "PVEAPIToken=";
 
-  private final ProxmoxCluster cluster;
-  private final VmActions actions;
-  private final String apiToken;
-  private final String guestAddress;
+    private final ProxmoxCluster cluster;
+    private final VmActions actions;
+    private final String apiToken;
+    private final String guestAddress;
 
-  ProxmoxApi(ProxmoxCluster cluster, String apiToken, String guestAddress) {
-    this.cluster = cluster;
-    this.actions = new VmActions(cluster);
-    this.apiToken = apiToken;
-    this.guestAddress = guestAddress;
-  }
+    ProxmoxApi(ProxmoxCluster cluster, String apiToken, String guestAddress) {
+        this.cluster = cluster;
+        this.actions = new VmActions(cluster);
+        this.apiToken = apiToken;
+        this.guestAddress = guestAddress;
+    }
 
-  /** @param request with the {@code api2/json} prefix already stripped from its segments */
-  SimReply handle(SimRequest request) {
-    try {
-      String user = authenticate(request);
-      injectTransportFaults(request);
-      return SimReply.ok(data(route(request, user)));
-    } catch (ApiError e) {
-      return e.toReply();
+    /** @param request with the {@code api2/json} prefix already stripped from its segments */
+    SimReply handle(SimRequest request) {
+        try {
+            String user = authenticate(request);
+            injectTransportFaults(request);
+            return SimReply.ok(data(route(request, user)));
+        } catch (ApiError e) {
+            return e.toReply();
+        }
     }
-  }
 
-  private static Map<String, Object> data(Object value) {
-    return Collections.singletonMap("data", value);
-  }
+    private static Map<String, Object> data(Object value) {
+        return Collections.singletonMap("data", value);
+    }
 
-  private String authenticate(SimRequest request) {
-    String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-    if (apiToken == null) {
-      return header != null && header.startsWith(TOKEN_PREFIX) && header.contains("=")
-          ? header.substring(TOKEN_PREFIX.length(), header.lastIndexOf('=')) : "root@pam";
+    private String authenticate(SimRequest request) {
+        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (apiToken == null) {
+            return header != null && header.startsWith(TOKEN_PREFIX) && header.contains("=")
+                    ? header.substring(TOKEN_PREFIX.length(), header.lastIndexOf('=')) : "root@pam";
+        }
+        if (header == null) {
+            throw ApiError.of(401, "No ticket");
+        }
+        if (!header.equals(TOKEN_PREFIX + apiToken)) {
+            throw ApiError.of(401, "invalid token value!");
+        }
+        return apiToken.substring(0, apiToken.lastIndexOf('='));
     }
-    if (header == null) {
-      throw ApiError.of(401, "No ticket");
-    }
-    if (!header.equals(TOKEN_PREFIX + apiToken)) {
-      throw ApiError.of(401, "invalid token value!");
-    }
-    return apiToken.substring(0, apiToken.lastIndexOf('='));
-  }
 
-  private void injectTransportFaults(SimRequest request) {
-    if (request.segments().size() > 1 && "nodes".equals(request.segment(0))
-        && cluster.unreachable(request.segment(1))) {
-      throw ApiError.of(595, "Connection refused");
+    private void injectTransportFaults(SimRequest request) {
+        if (request.segments().size() > 1 && "nodes".equals(request.segment(0))
+                && cluster.unreachable(request.segment(1))) {
+            throw ApiError.of(595, "Connection refused");
+        }
+        if (cluster.roll(cluster.faults().unreachable595())) {
+            throw ApiError.of(595, "Connection refused");
+        }
+        if (cluster.roll(cluster.faults().http5xx())) {
+            throw ApiError.server("Internal Server Error (simulated)");
+        }
     }
-    if (cluster.roll(cluster.faults().unreachable595())) {
-      throw ApiError.of(595, "Connection refused");
-    }
-    if (cluster.roll(cluster.faults().http5xx())) {
-      throw ApiError.server("Internal Server Error (simulated)");
-    }
-  }
 
-  private Object route(SimRequest r, String user) {
-    if (r.is(GET, "version")) {
-      return Json.object().put("version", "8.3.0").put("release", "8.3")
-          .put("repoid", "c1689ccb1065a83b");
+    private Object route(SimRequest r, String user) {
+        if (r.is(GET, "version")) {
+            return Json.object().put("version", "8.3.0").put("release", "8.3")
+                    .put("repoid", "c1689ccb1065a83b");
+        }
+        if (r.is(GET, "nodes")) {
+            return cluster.nodeList();
+        }
+        if (r.is(GET, "cluster", "nextid")) {
+            return cluster.nextId(r.params().get("vmid"));
+        }
+        if (r.is(GET, "nodes", "*", "status")) {
+            return cluster.nodeStatus(r.segment(1));
+        }
+        if (r.is(GET, "nodes", "*", "qemu")) {
+            return cluster.listVms(r.segment(1));
+        }
+        if (r.is(GET, "nodes", "*", "tasks", "*", "status")) {
+            return cluster.taskStatus(r.segment(1), r.segment(3));
+        }
+        if (r.segments().size() >= 4 && "nodes".equals(r.segment(0))
+                && "qemu".equals(r.segment(2))) {
+            return vm(r, r.segment(1), ProxmoxParams.vmid("vmid", r.segment(3)), user);
+        }
+        throw notImplemented(r);
     }
-    if (r.is(GET, "nodes")) {
-      return cluster.nodeList();
-    }
-    if (r.is(GET, "cluster", "nextid")) {
-      return cluster.nextId(r.params().get("vmid"));
-    }
-    if (r.is(GET, "nodes", "*", "status")) {
-      return cluster.nodeStatus(r.segment(1));
-    }
-    if (r.is(GET, "nodes", "*", "qemu")) {
-      return cluster.listVms(r.segment(1));
-    }
-    if (r.is(GET, "nodes", "*", "tasks", "*", "status")) {
-      return cluster.taskStatus(r.segment(1), r.segment(3));
-    }
-    if (r.segments().size() >= 4 && "nodes".equals(r.segment(0))
-        && "qemu".equals(r.segment(2))) {
-      return vm(r, r.segment(1), ProxmoxParams.vmid("vmid", r.segment(3)), user);
-    }
-    throw notImplemented(r);
-  }
 
-  private Object vm(SimRequest r, String node, int vmid, String user) {
-    List<String> rest = r.segments().subList(4, r.segments().size());
-    if (r.method().equals(DELETE) && rest.isEmpty()) {
-      lockFault(vmid);
-      return actions.delete(node, vmid, user);
+    private Object vm(SimRequest r, String node, int vmid, String user) {
+        List<String> rest = r.segments().subList(4, r.segments().size());
+        if (r.method().equals(DELETE) && rest.isEmpty()) {
+            lockFault(vmid);
+            return actions.delete(node, vmid, user);
+        }
+        if (r.method().equals(GET) && rest.equals(List.of("status", "current"))) {
+            return cluster.vmStatus(node, vmid);
+        }
+        if (r.method().equals(GET) && rest.equals(List.of("agent", "network-get-interfaces"))) {
+            return cluster.agentInterfaces(node, vmid, guestAddress);
+        }
+        if (r.method().equals(POST) && rest.equals(List.of("clone"))) {
+            lockFault(vmid);
+            return actions.clone(node, vmid, r.params(), user);
+        }
+        if (r.method().equals(POST) && rest.size() == 2 && "status".equals(rest.get(0))) {
+            return power(r, node, vmid, rest.get(1), user);
+        }
+        throw notImplemented(r);
     }
-    if (r.method().equals(GET) && rest.equals(List.of("status", "current"))) {
-      return cluster.vmStatus(node, vmid);
-    }
-    if (r.method().equals(GET) && rest.equals(List.of("agent", "network-get-interfaces"))) {
-      return cluster.agentInterfaces(node, vmid, guestAddress);
-    }
-    if (r.method().equals(POST) && rest.equals(List.of("clone"))) {
-      lockFault(vmid);
-      return actions.clone(node, vmid, r.params(), user);
-    }
-    if (r.method().equals(POST) && rest.size() == 2 && "status".equals(rest.get(0))) {
-      return power(r, node, vmid, rest.get(1), user);
-    }
-    throw notImplemented(r);
-  }
 
-  private String power(SimRequest r, String node, int vmid, String action, String user) {
-    switch (action) {
-      case "start" -> {
-        lockFault(vmid);
-        return actions.start(node, vmid, user);
-      }
-      case "stop" -> {
-        return actions.stop(node, vmid, user, false);
-      }
-      case "shutdown" -> {
-        boolean force = ProxmoxParams.bool(r.params(), "forceStop", false);
-        return actions.stop(node, vmid, user, !force);
-      }
-      case "suspend" -> {
-        lockFault(vmid);
-        return actions.suspend(node, vmid, ProxmoxParams.bool(r.params(), "todisk", false), user);
-      }
-      case "resume" -> {
-        lockFault(vmid);
-        return actions.resume(node, vmid, user);
-      }
-      default -> throw notImplemented(r);
+    private String power(SimRequest r, String node, int vmid, String action, String user) {
+        switch (action) {
+            case "start" -> {
+                lockFault(vmid);
+                return actions.start(node, vmid, user);
+            }
+            case "stop" -> {
+                return actions.stop(node, vmid, user, false);
+            }
+            case "shutdown" -> {
+                boolean force = ProxmoxParams.bool(r.params(), "forceStop", false);
+                return actions.stop(node, vmid, user, !force);
+            }
+            case "suspend" -> {
+                lockFault(vmid);
+                return actions.suspend(node, vmid, ProxmoxParams.bool(r.params(), "todisk", false), user);
+            }
+            case "resume" -> {
+                lockFault(vmid);
+                return actions.resume(node, vmid, user);
+            }
+            default -> throw notImplemented(r);
+        }
     }
-  }
 
-  private void lockFault(int vmid) {
-    if (cluster.roll(cluster.faults().lockTimeout())) {
-      throw ApiError.lockTimeout(vmid);
+    private void lockFault(int vmid) {
+        if (cluster.roll(cluster.faults().lockTimeout())) {
+            throw ApiError.lockTimeout(vmid);
+        }
     }
-  }
 
-  private static ApiError notImplemented(SimRequest r) {
-    return ApiError.of(501, "Method '" + r.method() + " /" + String.join("/", r.segments())
-        + "' not implemented");
-  }
+    private static ApiError notImplemented(SimRequest r) {
+        return ApiError.of(501, "Method '" + r.method() + " /" + String.join("/", r.segments())
+                + "' not implemented");
+    }
 
-  /** The simulator's own view, for {@code GET /sim/config}. */
-  ObjectNode controlView() {
-    ObjectNode json = Json.object();
-    json.set("faults", Json.MAPPER.valueToTree(cluster.faults()));
-    ObjectNode lat = json.putObject("latencies");
-    var l = cluster.latencies();
-    lat.put("cloneMs", l.linkedClone().toMillis()).put("fullCloneMs", l.fullClone().toMillis())
-        .put("startMs", l.start().toMillis()).put("bootMs", l.boot().toMillis())
-        .put("stopMs", l.stop().toMillis()).put("deleteMs", l.delete().toMillis())
-        .put("suspendMs", l.suspend().toMillis()).put("resumeMs", l.resume().toMillis());
-    var unreachable = json.putArray("unreachableNodes");
-    cluster.unreachableNodes().stream().sorted().forEach(unreachable::add);
-    return json;
-  }
+    /** The simulator's own view, for {@code GET /sim/config}. */
+    ObjectNode controlView() {
+        ObjectNode json = Json.object();
+        json.set("faults", Json.MAPPER.valueToTree(cluster.faults()));
+        ObjectNode lat = json.putObject("latencies");
+        var l = cluster.latencies();
+        lat.put("cloneMs", l.linkedClone().toMillis()).put("fullCloneMs", l.fullClone().toMillis())
+                .put("startMs", l.start().toMillis()).put("bootMs", l.boot().toMillis())
+                .put("stopMs", l.stop().toMillis()).put("deleteMs", l.delete().toMillis())
+                .put("suspendMs", l.suspend().toMillis()).put("resumeMs", l.resume().toMillis());
+        var unreachable = json.putArray("unreachableNodes");
+        cluster.unreachableNodes().stream().sorted().forEach(unreachable::add);
+        return json;
+    }
 }

@@ -8,220 +8,220 @@ import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
- * Start-up configuration of the {@link ProxmoxSimulator}. Immutable; change it with the
- * {@code with...} methods. Latencies and faults can also be changed while running.
- *
- * @param apiToken     expected {@code USER@REALM!TOKENID=SECRET}; null accepts any caller
- * @param port         HTTP port, 0 for a random free one
- * @param guestPort    port of the stand-in guest's TCP listener, 0 for a random free one
- * @param guestAddress address the guest agent reports for every VM's eth0
- * @param tls          serve HTTPS with this PKCS#12 key store (real Proxmox uses self-signed
- *                     certificates); null for plain HTTP
- */
+  * Start-up configuration of the {@link ProxmoxSimulator}. Immutable; change it with the
+  * {@code with...} methods. Latencies and faults can also be changed while running.
+  *
+  * @param apiToken     expected {@code USER@REALM!TOKENID=SECRET}; null accepts any caller
+  * @param port         HTTP port, 0 for a random free one
+  * @param guestPort    port of the stand-in guest's TCP listener, 0 for a random free one
+  * @param guestAddress address the guest agent reports for every VM's eth0
+  * @param tls          serve HTTPS with this PKCS#12 key store (real Proxmox uses self-signed
+  *                     certificates); null for plain HTTP
+  */
 public record ProxmoxSimConfig(List<NodeSpec> nodes, List<TemplateSpec> templates,
-                               Latencies latencies, Faults faults, String apiToken, long seed,
-                               String host, int port, int guestPort, String guestAddress,
-                               Tls tls) {
+                                                              Latencies latencies, Faults faults, String apiToken, long seed,
+                                                              String host, int port, int guestPort, String guestAddress,
+                                                              Tls tls) {
 
-  public static final long GIB = 1024L * 1024 * 1024;
+    public static final long GIB = 1024L * 1024 * 1024;
 
-  public ProxmoxSimConfig {
-    nodes = List.copyOf(nodes);
-    templates = List.copyOf(templates);
-    Objects.requireNonNull(latencies, "latencies");
-    Objects.requireNonNull(faults, "faults");
-    Objects.requireNonNull(host, "host");
-    Objects.requireNonNull(guestAddress, "guestAddress");
-    if (nodes.isEmpty()) {
-      throw new IllegalArgumentException("at least one node is needed");
+    public ProxmoxSimConfig {
+        nodes = List.copyOf(nodes);
+        templates = List.copyOf(templates);
+        Objects.requireNonNull(latencies, "latencies");
+        Objects.requireNonNull(faults, "faults");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(guestAddress, "guestAddress");
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException("at least one node is needed");
+        }
     }
-  }
 
-  /** 7 nodes pve-1..pve-7 (32 cores, 128 GiB), 3 templates, no latency, no faults. */
-  public static ProxmoxSimConfig defaults() {
-    List<NodeSpec> nodes = IntStream.rangeClosed(1, 7)
-        .mapToObj(i -> new NodeSpec("pve-" + i, 32, 128 * GIB)).toList();
-    List<TemplateSpec> templates = List.of(
-        new TemplateSpec(9000, "win11-template", 4096),
-        new TemplateSpec(9001, "ubuntu-2204-template", 4096),
-        new TemplateSpec(9002, "kali-template", 4096));
-    return new ProxmoxSimConfig(nodes, templates, Latencies.NONE, Faults.NONE, null,
-        42L, "127.0.0.1", 0, 0, "127.0.0.1", null);
-  }
+    /** 7 nodes pve-1..pve-7 (32 cores, 128 GiB), 3 templates, no latency, no faults. */
+    public static ProxmoxSimConfig defaults() {
+        List<NodeSpec> nodes = IntStream.rangeClosed(1, 7)
+                .mapToObj(i -> new NodeSpec("pve-" + i, 32, 128 * GIB)).toList();
+        List<TemplateSpec> templates = List.of(
+                new TemplateSpec(9000, "win11-template", 4096),
+                new TemplateSpec(9001, "ubuntu-2204-template", 4096),
+                new TemplateSpec(9002, "kali-template", 4096));
+        return new ProxmoxSimConfig(nodes, templates, Latencies.NONE, Faults.NONE, null,
+                42L, "127.0.0.1", 0, 0, "127.0.0.1", null);
+    }
 
-  public ProxmoxSimConfig withNodes(List<NodeSpec> value) {
-    return new ProxmoxSimConfig(value, templates, latencies, faults, apiToken, seed, host, port,
-        guestPort, guestAddress, tls);
-  }
+    public ProxmoxSimConfig withNodes(List<NodeSpec> value) {
+        return new ProxmoxSimConfig(value, templates, latencies, faults, apiToken, seed, host, port,
+                guestPort, guestAddress, tls);
+    }
 
-  public ProxmoxSimConfig withTemplates(List<TemplateSpec> value) {
-    return new ProxmoxSimConfig(nodes, value, latencies, faults, apiToken, seed, host, port,
-        guestPort, guestAddress, tls);
-  }
+    public ProxmoxSimConfig withTemplates(List<TemplateSpec> value) {
+        return new ProxmoxSimConfig(nodes, value, latencies, faults, apiToken, seed, host, port,
+                guestPort, guestAddress, tls);
+    }
 
-  public ProxmoxSimConfig withTemplate(TemplateSpec value) {
-    List<TemplateSpec> all = new ArrayList<>(templates);
-    all.add(value);
-    return withTemplates(all);
-  }
+    public ProxmoxSimConfig withTemplate(TemplateSpec value) {
+        List<TemplateSpec> all = new ArrayList<>(templates);
+        all.add(value);
+        return withTemplates(all);
+    }
 
-  public ProxmoxSimConfig withLatencies(Latencies value) {
-    return new ProxmoxSimConfig(nodes, templates, value, faults, apiToken, seed, host, port,
-        guestPort, guestAddress, tls);
-  }
+    public ProxmoxSimConfig withLatencies(Latencies value) {
+        return new ProxmoxSimConfig(nodes, templates, value, faults, apiToken, seed, host, port,
+                guestPort, guestAddress, tls);
+    }
 
-  public ProxmoxSimConfig withFaults(Faults value) {
-    return new ProxmoxSimConfig(nodes, templates, latencies, value, apiToken, seed, host, port,
-        guestPort, guestAddress, tls);
-  }
+    public ProxmoxSimConfig withFaults(Faults value) {
+        return new ProxmoxSimConfig(nodes, templates, latencies, value, apiToken, seed, host, port,
+                guestPort, guestAddress, tls);
+    }
 
-  /** @param value {@code USER@REALM!TOKENID=SECRET}, as sent after {@code PVEAPIToken=} */
-  public ProxmoxSimConfig withApiToken(String value) {
-    return new ProxmoxSimConfig(nodes, templates, latencies, faults, value, seed, host, port,
-        guestPort, guestAddress, tls);
-  }
+    /** @param value {@code USER@REALM!TOKENID=SECRET}, as sent after {@code PVEAPIToken=} */
+    public ProxmoxSimConfig withApiToken(String value) {
+        return new ProxmoxSimConfig(nodes, templates, latencies, faults, value, seed, host, port,
+                guestPort, guestAddress, tls);
+    }
 
-  public ProxmoxSimConfig withSeed(long value) {
-    return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, value, host, port,
-        guestPort, guestAddress, tls);
-  }
+    public ProxmoxSimConfig withSeed(long value) {
+        return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, value, host, port,
+                guestPort, guestAddress, tls);
+    }
 
-  public ProxmoxSimConfig withHost(String value) {
-    return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, value, port,
-        guestPort, guestAddress, tls);
-  }
+    public ProxmoxSimConfig withHost(String value) {
+        return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, value, port,
+                guestPort, guestAddress, tls);
+    }
 
-  public ProxmoxSimConfig withPort(int value) {
-    return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, value,
-        guestPort, guestAddress, tls);
-  }
+    public ProxmoxSimConfig withPort(int value) {
+        return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, value,
+                guestPort, guestAddress, tls);
+    }
 
-  public ProxmoxSimConfig withGuestPort(int value) {
-    return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, port,
-        value, guestAddress, tls);
-  }
+    public ProxmoxSimConfig withGuestPort(int value) {
+        return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, port,
+                value, guestAddress, tls);
+    }
 
-  public ProxmoxSimConfig withGuestAddress(String value) {
-    return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, port,
-        guestPort, value, tls);
-  }
+    public ProxmoxSimConfig withGuestAddress(String value) {
+        return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, port,
+                guestPort, value, tls);
+    }
 
-  public ProxmoxSimConfig withTls(Tls value) {
-    return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, port,
-        guestPort, guestAddress, value);
-  }
+    public ProxmoxSimConfig withTls(Tls value) {
+        return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, port,
+                guestPort, guestAddress, value);
+    }
 
-  /** Never print the token. */
-  @Override
-  public String toString() {
-    return "ProxmoxSimConfig[nodes=" + nodes.size() + ", templates=" + templates
-        + ", latencies=" + latencies + ", faults=" + faults + ", auth=" + (apiToken != null)
-        + ", host=" + host + ", port=" + port + ", guestPort=" + guestPort + ", tls="
-        + (tls != null) + "]";
-  }
-
-  public record NodeSpec(String name, int cpus, long memoryBytes) {
-  }
-
-  /** A template VM; it can be cloned from every node, as with shared storage. */
-  public record TemplateSpec(int vmid, String name, int memoryMb) {
-  }
-
-  public record Tls(Path keyStore, String password) {
-
+    /** Never print the token. */
     @Override
     public String toString() {
-      return "Tls[keyStore=" + keyStore + "]";
+        return "ProxmoxSimConfig[nodes=" + nodes.size() + ", templates=" + templates
+                + ", latencies=" + latencies + ", faults=" + faults + ", auth=" + (apiToken != null)
+                + ", host=" + host + ", port=" + port + ", guestPort=" + guestPort + ", tls="
+                + (tls != null) + "]";
     }
-  }
 
-  /**
-   * How long the simulated tasks take. {@code boot} is the time from "running" until the guest
-   * agent answers. Linked clones (the default for templates) are near-instant in reality; full
-   * clones take about 5 s per GiB.
-   */
-  public record Latencies(Duration linkedClone, Duration fullClone, Duration start, Duration boot,
-                          Duration stop, Duration delete, Duration suspend, Duration resume) {
+    public record NodeSpec(String name, int cpus, long memoryBytes) {
+    }
 
-    public static final Latencies NONE = new Latencies(Duration.ZERO, Duration.ZERO,
-        Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+    /** A template VM; it can be cloned from every node, as with shared storage. */
+    public record TemplateSpec(int vmid, String name, int memoryMb) {
+    }
 
-    public Latencies {
-      for (Duration d : List.of(linkedClone, fullClone, start, boot, stop, delete, suspend, resume)) {
-        if (d.isNegative()) {
-          throw new IllegalArgumentException("latency must not be negative: " + d);
+    public record Tls(Path keyStore, String password) {
+
+        @Override
+        public String toString() {
+            return "Tls[keyStore=" + keyStore + "]";
         }
-      }
     }
 
-    public Latencies withLinkedClone(Duration d) {
-      return new Latencies(d, fullClone, start, boot, stop, delete, suspend, resume);
-    }
+    /**
+      * How long the simulated tasks take. {@code boot} is the time from "running" until the guest
+      * agent answers. Linked clones (the default for templates) are near-instant in reality; full
+      * clones take about 5 s per GiB.
+      */
+    public record Latencies(Duration linkedClone, Duration fullClone, Duration start, Duration boot,
+                                                    Duration stop, Duration delete, Duration suspend, Duration resume) {
 
-    public Latencies withFullClone(Duration d) {
-      return new Latencies(linkedClone, d, start, boot, stop, delete, suspend, resume);
-    }
+        public static final Latencies NONE = new Latencies(Duration.ZERO, Duration.ZERO,
+                Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
 
-    public Latencies withStart(Duration d) {
-      return new Latencies(linkedClone, fullClone, d, boot, stop, delete, suspend, resume);
-    }
-
-    public Latencies withBoot(Duration d) {
-      return new Latencies(linkedClone, fullClone, start, d, stop, delete, suspend, resume);
-    }
-
-    public Latencies withStop(Duration d) {
-      return new Latencies(linkedClone, fullClone, start, boot, d, delete, suspend, resume);
-    }
-
-    public Latencies withDelete(Duration d) {
-      return new Latencies(linkedClone, fullClone, start, boot, stop, d, suspend, resume);
-    }
-
-    public Latencies withSuspend(Duration d) {
-      return new Latencies(linkedClone, fullClone, start, boot, stop, delete, d, resume);
-    }
-
-    public Latencies withResume(Duration d) {
-      return new Latencies(linkedClone, fullClone, start, boot, stop, delete, suspend, d);
-    }
-  }
-
-  /**
-   * Per-request fault probabilities, 0..1, drawn from the seeded random source.
-   *
-   * @param http5xx        any API call answers 500 with a generic reason
-   * @param unreachable595 any API call answers 595 "Connection refused"
-   * @param lockTimeout    clone/start/suspend/resume/delete answer 500 "can't lock file ..."
-   * @param taskFailure    an accepted action's task ends with an error exit status
-   */
-  public record Faults(double http5xx, double unreachable595, double lockTimeout,
-                       double taskFailure) {
-
-    public static final Faults NONE = new Faults(0, 0, 0, 0);
-
-    public Faults {
-      for (double rate : new double[] {http5xx, unreachable595, lockTimeout, taskFailure}) {
-        if (rate < 0 || rate > 1 || Double.isNaN(rate)) {
-          throw new IllegalArgumentException("fault rate must be within 0..1: " + rate);
+        public Latencies {
+            for (Duration d : List.of(linkedClone, fullClone, start, boot, stop, delete, suspend, resume)) {
+                if (d.isNegative()) {
+                    throw new IllegalArgumentException("latency must not be negative: " + d);
+                }
+            }
         }
-      }
+
+        public Latencies withLinkedClone(Duration d) {
+            return new Latencies(d, fullClone, start, boot, stop, delete, suspend, resume);
+        }
+
+        public Latencies withFullClone(Duration d) {
+            return new Latencies(linkedClone, d, start, boot, stop, delete, suspend, resume);
+        }
+
+        public Latencies withStart(Duration d) {
+            return new Latencies(linkedClone, fullClone, d, boot, stop, delete, suspend, resume);
+        }
+
+        public Latencies withBoot(Duration d) {
+            return new Latencies(linkedClone, fullClone, start, d, stop, delete, suspend, resume);
+        }
+
+        public Latencies withStop(Duration d) {
+            return new Latencies(linkedClone, fullClone, start, boot, d, delete, suspend, resume);
+        }
+
+        public Latencies withDelete(Duration d) {
+            return new Latencies(linkedClone, fullClone, start, boot, stop, d, suspend, resume);
+        }
+
+        public Latencies withSuspend(Duration d) {
+            return new Latencies(linkedClone, fullClone, start, boot, stop, delete, d, resume);
+        }
+
+        public Latencies withResume(Duration d) {
+            return new Latencies(linkedClone, fullClone, start, boot, stop, delete, suspend, d);
+        }
     }
 
-    public Faults withHttp5xx(double rate) {
-      return new Faults(rate, unreachable595, lockTimeout, taskFailure);
-    }
+    /**
+      * Per-request fault probabilities, 0..1, drawn from the seeded random source.
+      *
+      * @param http5xx        any API call answers 500 with a generic reason
+      * @param unreachable595 any API call answers 595 "Connection refused"
+      * @param lockTimeout    clone/start/suspend/resume/delete answer 500 "can't lock file ..."
+      * @param taskFailure    an accepted action's task ends with an error exit status
+      */
+    public record Faults(double http5xx, double unreachable595, double lockTimeout,
+                                              double taskFailure) {
 
-    public Faults withUnreachable595(double rate) {
-      return new Faults(http5xx, rate, lockTimeout, taskFailure);
-    }
+        public static final Faults NONE = new Faults(0, 0, 0, 0);
 
-    public Faults withLockTimeout(double rate) {
-      return new Faults(http5xx, unreachable595, rate, taskFailure);
-    }
+        public Faults {
+            for (double rate : new double[] {http5xx, unreachable595, lockTimeout, taskFailure}) {
+                if (rate < 0 || rate > 1 || Double.isNaN(rate)) {
+                    throw new IllegalArgumentException("fault rate must be within 0..1: " + rate);
+                }
+            }
+        }
 
-    public Faults withTaskFailure(double rate) {
-      return new Faults(http5xx, unreachable595, lockTimeout, rate);
+        public Faults withHttp5xx(double rate) {
+            return new Faults(rate, unreachable595, lockTimeout, taskFailure);
+        }
+
+        public Faults withUnreachable595(double rate) {
+            return new Faults(http5xx, rate, lockTimeout, taskFailure);
+        }
+
+        public Faults withLockTimeout(double rate) {
+            return new Faults(http5xx, unreachable595, rate, taskFailure);
+        }
+
+        public Faults withTaskFailure(double rate) {
+            return new Faults(http5xx, unreachable595, lockTimeout, rate);
+        }
     }
-  }
 }

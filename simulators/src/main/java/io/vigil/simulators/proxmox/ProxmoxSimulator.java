@@ -30,167 +30,167 @@ import io.vigil.simulators.proxmox.ProxmoxSimConfig.Faults;
 import io.vigil.simulators.proxmox.ProxmoxSimConfig.Latencies;
 
 /**
- * An in-process Proxmox VE API ({@code /api2/json}) speaking the subset Vigil uses, plus a
- * stand-in guest TCP listener. Control endpoints under {@code /sim} are never faulted.
- *
- * <pre>{@code
- * try (ProxmoxSimulator sim = ProxmoxSimulator.start(ProxmoxSimConfig.defaults())) {
- *   sim.baseUrl(); // http://127.0.0.1:PORT/api2/json
- * }
- * }</pre>
- */
+  * An in-process Proxmox VE API ({@code /api2/json}) speaking the subset Vigil uses, plus a
+  * stand-in guest TCP listener. Control endpoints under {@code /sim} are never faulted.
+  *
+  * <pre>{@code
+  * try (ProxmoxSimulator sim = ProxmoxSimulator.start(ProxmoxSimConfig.defaults())) {
+  *   sim.baseUrl(); // http://127.0.0.1:PORT/api2/json
+  * }
+  * }</pre>
+  */
 public final class ProxmoxSimulator implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(ProxmoxSimulator.class);
+    private static final Logger log = LoggerFactory.getLogger(ProxmoxSimulator.class);
 
-  private final ProxmoxSimConfig config;
-  private final ScheduledExecutorService timer;
-  private final ProxmoxCluster cluster;
-  private final ProxmoxApi api;
-  private final DisposableServer http;
-  private final DisposableServer guest;
+    private final ProxmoxSimConfig config;
+    private final ScheduledExecutorService timer;
+    private final ProxmoxCluster cluster;
+    private final ProxmoxApi api;
+    private final DisposableServer http;
+    private final DisposableServer guest;
 
-  private ProxmoxSimulator(ProxmoxSimConfig config) {
-    this.config = config;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "proxmox-sim-tasks");
-      t.setDaemon(true);
-      return t;
-    });
-    this.cluster = new ProxmoxCluster(config, timer);
-    this.api = new ProxmoxApi(cluster, config.apiToken(), config.guestAddress());
-    this.guest = TcpServer.create().host(config.host()).port(config.guestPort())
-        .handle((in, out) -> Mono.empty()) // accept, then close: "something listens"
-        .bindNow();
-    HttpServer server = HttpServer.create().host(config.host()).port(config.port())
-        .handle((req, res) -> SimHttp.serve(req, res, this::handle));
-    if (config.tls() != null) {
-      server = server.secure(spec -> spec.sslContext(Http11SslContextSpec.forServer(keys(config))));
+    private ProxmoxSimulator(ProxmoxSimConfig config) {
+        this.config = config;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "proxmox-sim-tasks");
+            t.setDaemon(true);
+            return t;
+        });
+        this.cluster = new ProxmoxCluster(config, timer);
+        this.api = new ProxmoxApi(cluster, config.apiToken(), config.guestAddress());
+        this.guest = TcpServer.create().host(config.host()).port(config.guestPort())
+                .handle((in, out) -> Mono.empty()) // accept, then close: "something listens"
+                .bindNow();
+        HttpServer server = HttpServer.create().host(config.host()).port(config.port())
+                .handle((req, res) -> SimHttp.serve(req, res, this::handle));
+        if (config.tls() != null) {
+            server = server.secure(spec -> spec.sslContext(Http11SslContextSpec.forServer(keys(config))));
+        }
+        this.http = server.bindNow();
     }
-    this.http = server.bindNow();
-  }
 
-  public static ProxmoxSimulator start(ProxmoxSimConfig config) {
-    ProxmoxSimulator sim = new ProxmoxSimulator(config);
-    log.info("Proxmox simulator listening on {} (guest port {})", sim.baseUrl(), sim.guestPort());
-    return sim;
-  }
-
-  public static ProxmoxSimulator start() {
-    return start(ProxmoxSimConfig.defaults());
-  }
-
-  private static KeyManagerFactory keys(ProxmoxSimConfig config) {
-    try (InputStream in = Files.newInputStream(config.tls().keyStore())) {
-      char[] password = config.tls().password().toCharArray();
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(in, password);
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(
-          KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(store, password);
-      return kmf;
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot load TLS key store " + config.tls(), e);
+    public static ProxmoxSimulator start(ProxmoxSimConfig config) {
+        ProxmoxSimulator sim = new ProxmoxSimulator(config);
+        log.info("Proxmox simulator listening on {} (guest port {})", sim.baseUrl(), sim.guestPort());
+        return sim;
     }
-  }
 
-  private SimReply handle(SimRequest request) {
-    List<String> s = request.segments();
-    if (s.size() >= 2 && s.get(0).equals("api2") && s.get(1).equals("json")) {
-      return api.handle(new SimRequest(request.method(), s.subList(2, s.size()),
-          request.params(), request.headers(), request.json()));
+    public static ProxmoxSimulator start() {
+        return start(ProxmoxSimConfig.defaults());
     }
-    if (request.is(GET, "sim", "config")) {
-      return SimReply.ok(api.controlView());
+
+    private static KeyManagerFactory keys(ProxmoxSimConfig config) {
+        try (InputStream in = Files.newInputStream(config.tls().keyStore())) {
+            char[] password = config.tls().password().toCharArray();
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, password);
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(
+                    KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, password);
+            return kmf;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot load TLS key store " + config.tls(), e);
+        }
     }
-    if (request.is(PUT, "sim", "config")) {
-      try {
-        applyControl(request.json());
-      } catch (IllegalArgumentException e) {
-        return SimReply.of(400, Json.object().put("message", e.getMessage()));
-      }
-      return SimReply.ok(api.controlView());
+
+    private SimReply handle(SimRequest request) {
+        List<String> s = request.segments();
+        if (s.size() >= 2 && s.get(0).equals("api2") && s.get(1).equals("json")) {
+            return api.handle(new SimRequest(request.method(), s.subList(2, s.size()),
+                    request.params(), request.headers(), request.json()));
+        }
+        if (request.is(GET, "sim", "config")) {
+            return SimReply.ok(api.controlView());
+        }
+        if (request.is(PUT, "sim", "config")) {
+            try {
+                applyControl(request.json());
+            } catch (IllegalArgumentException e) {
+                return SimReply.of(400, Json.object().put("message", e.getMessage()));
+            }
+            return SimReply.ok(api.controlView());
+        }
+        if (request.is(GET, "sim", "vms")) {
+            return SimReply.ok(vms());
+        }
+        return SimReply.of(404, Json.object().put("message", "not found: " + request.path()));
     }
-    if (request.is(GET, "sim", "vms")) {
-      return SimReply.ok(vms());
+
+    /**
+      * {@code {"faults":{"http5xx":0.1,...}, "latencies":{"cloneMs":500,...},
+      * "unreachableNodes":["pve-3"]}}; absent fields stay as they are.
+      */
+    private void applyControl(JsonNode body) {
+        JsonNode f = body.path("faults");
+        if (f.isObject()) {
+            Faults old = cluster.faults();
+            setFaults(new Faults(f.path("http5xx").asDouble(old.http5xx()),
+                    f.path("unreachable595").asDouble(old.unreachable595()),
+                    f.path("lockTimeout").asDouble(old.lockTimeout()),
+                    f.path("taskFailure").asDouble(old.taskFailure())));
+        }
+        JsonNode l = body.path("latencies");
+        if (l.isObject()) {
+            Latencies old = cluster.latencies();
+            setLatencies(new Latencies(ms(l, "cloneMs", old.linkedClone()),
+                    ms(l, "fullCloneMs", old.fullClone()), ms(l, "startMs", old.start()),
+                    ms(l, "bootMs", old.boot()), ms(l, "stopMs", old.stop()),
+                    ms(l, "deleteMs", old.delete()), ms(l, "suspendMs", old.suspend()),
+                    ms(l, "resumeMs", old.resume())));
+        }
+        JsonNode unreachable = body.path("unreachableNodes");
+        if (unreachable.isArray()) {
+            cluster.nodeNames().forEach(n -> cluster.unreachable(n, false));
+            unreachable.forEach(n -> setNodeUnreachable(n.asString(), true));
+        }
     }
-    return SimReply.of(404, Json.object().put("message", "not found: " + request.path()));
-  }
 
-  /**
-   * {@code {"faults":{"http5xx":0.1,...}, "latencies":{"cloneMs":500,...},
-   * "unreachableNodes":["pve-3"]}}; absent fields stay as they are.
-   */
-  private void applyControl(JsonNode body) {
-    JsonNode f = body.path("faults");
-    if (f.isObject()) {
-      Faults old = cluster.faults();
-      setFaults(new Faults(f.path("http5xx").asDouble(old.http5xx()),
-          f.path("unreachable595").asDouble(old.unreachable595()),
-          f.path("lockTimeout").asDouble(old.lockTimeout()),
-          f.path("taskFailure").asDouble(old.taskFailure())));
+    private static Duration ms(JsonNode node, String field, Duration fallback) {
+        JsonNode value = node.path(field);
+        return value.isNumber() ? Duration.ofMillis(value.asLong()) : fallback;
     }
-    JsonNode l = body.path("latencies");
-    if (l.isObject()) {
-      Latencies old = cluster.latencies();
-      setLatencies(new Latencies(ms(l, "cloneMs", old.linkedClone()),
-          ms(l, "fullCloneMs", old.fullClone()), ms(l, "startMs", old.start()),
-          ms(l, "bootMs", old.boot()), ms(l, "stopMs", old.stop()),
-          ms(l, "deleteMs", old.delete()), ms(l, "suspendMs", old.suspend()),
-          ms(l, "resumeMs", old.resume())));
+
+    /** e.g. {@code http://127.0.0.1:PORT/api2/json} */
+    public String baseUrl() {
+        return (config.tls() != null ? "https" : "http") + "://" + config.host() + ":" + http.port()
+                + "/api2/json";
     }
-    JsonNode unreachable = body.path("unreachableNodes");
-    if (unreachable.isArray()) {
-      cluster.nodeNames().forEach(n -> cluster.unreachable(n, false));
-      unreachable.forEach(n -> setNodeUnreachable(n.asString(), true));
+
+    public int port() {
+        return http.port();
     }
-  }
 
-  private static Duration ms(JsonNode node, String field, Duration fallback) {
-    JsonNode value = node.path(field);
-    return value.isNumber() ? Duration.ofMillis(value.asLong()) : fallback;
-  }
+    public int guestPort() {
+        return guest.port();
+    }
 
-  /** e.g. {@code http://127.0.0.1:PORT/api2/json} */
-  public String baseUrl() {
-    return (config.tls() != null ? "https" : "http") + "://" + config.host() + ":" + http.port()
-        + "/api2/json";
-  }
+    public ProxmoxSimConfig config() {
+        return config.withFaults(cluster.faults()).withLatencies(cluster.latencies());
+    }
 
-  public int port() {
-    return http.port();
-  }
+    public List<VmSnapshot> vms() {
+        return cluster.snapshot();
+    }
 
-  public int guestPort() {
-    return guest.port();
-  }
+    public void setFaults(Faults faults) {
+        cluster.faults(faults);
+    }
 
-  public ProxmoxSimConfig config() {
-    return config.withFaults(cluster.faults()).withLatencies(cluster.latencies());
-  }
+    public void setLatencies(Latencies latencies) {
+        cluster.latencies(latencies);
+    }
 
-  public List<VmSnapshot> vms() {
-    return cluster.snapshot();
-  }
+    /** While set, every call for this node answers 595, and {@code GET /nodes} shows it offline. */
+    public void setNodeUnreachable(String node, boolean unreachable) {
+        cluster.requireNode(node);
+        cluster.unreachable(node, unreachable);
+    }
 
-  public void setFaults(Faults faults) {
-    cluster.faults(faults);
-  }
-
-  public void setLatencies(Latencies latencies) {
-    cluster.latencies(latencies);
-  }
-
-  /** While set, every call for this node answers 595, and {@code GET /nodes} shows it offline. */
-  public void setNodeUnreachable(String node, boolean unreachable) {
-    cluster.requireNode(node);
-    cluster.unreachable(node, unreachable);
-  }
-
-  @Override
-  public void close() {
-    http.disposeNow();
-    guest.disposeNow();
-    timer.shutdownNow();
-  }
+    @Override
+    public void close() {
+        http.disposeNow();
+        guest.disposeNow();
+        timer.shutdownNow();
+    }
 }
