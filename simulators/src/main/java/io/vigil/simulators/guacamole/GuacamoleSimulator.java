@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
 
 import io.vigil.simulators.http.SimHttp;
 
@@ -15,6 +16,8 @@ import io.vigil.simulators.http.SimHttp;
   * active connections, since no real user connects here.
   */
 public final class GuacamoleSimulator implements AutoCloseable {
+    // Own event loops: a Spring context in the same JVM disposes Reactor Netty\'s global ones when it closes.
+    private final LoopResources loops = LoopResources.create("guacamole-sim", 1, true);
 
     private static final Logger log = LoggerFactory.getLogger(GuacamoleSimulator.class);
 
@@ -26,7 +29,7 @@ public final class GuacamoleSimulator implements AutoCloseable {
         this.config = config;
         this.state = new GuacamoleState(config);
         GuacamoleApi api = new GuacamoleApi(state, config.dataSource());
-        this.http = HttpServer.create().host(config.host()).port(config.port())
+        this.http = HttpServer.create().runOn(loops).host(config.host()).port(config.port())
                 .handle((req, res) -> SimHttp.serve(req, res, api::handle))
                 .bindNow();
     }
@@ -76,5 +79,6 @@ public final class GuacamoleSimulator implements AutoCloseable {
     @Override
     public void close() {
         http.disposeNow();
+        loops.disposeLater().block(java.time.Duration.ofSeconds(5));
     }
 }

@@ -19,6 +19,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.TcpServer;
 import tools.jackson.databind.JsonNode;
 
@@ -40,6 +41,7 @@ import io.vigil.simulators.proxmox.ProxmoxSimConfig.Latencies;
   * }</pre>
   */
 public final class ProxmoxSimulator implements AutoCloseable {
+    private final LoopResources loops;
 
     private static final Logger log = LoggerFactory.getLogger(ProxmoxSimulator.class);
 
@@ -59,10 +61,12 @@ public final class ProxmoxSimulator implements AutoCloseable {
         });
         this.cluster = new ProxmoxCluster(config, timer);
         this.api = new ProxmoxApi(cluster, config.apiToken(), config.guestAddress());
-        this.guest = TcpServer.create().host(config.host()).port(config.guestPort())
+        // Own event loops: a Spring context in the same JVM disposes Reactor Netty's global ones when it closes.
+        this.loops = LoopResources.create("proxmox-sim", 2, true);
+        this.guest = TcpServer.create().runOn(loops).host(config.host()).port(config.guestPort())
                 .handle((in, out) -> Mono.empty()) // accept, then close: "something listens"
                 .bindNow();
-        HttpServer server = HttpServer.create().host(config.host()).port(config.port())
+        HttpServer server = HttpServer.create().runOn(loops).host(config.host()).port(config.port())
                 .handle((req, res) -> SimHttp.serve(req, res, this::handle));
         if (config.tls() != null) {
             server = server.secure(spec -> spec.sslContext(Http11SslContextSpec.forServer(keys(config))));
@@ -191,6 +195,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
     public void close() {
         http.disposeNow();
         guest.disposeNow();
+        loops.disposeLater().block(java.time.Duration.ofSeconds(5));
         timer.shutdownNow();
     }
 }

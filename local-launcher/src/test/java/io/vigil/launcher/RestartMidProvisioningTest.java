@@ -1,0 +1,78 @@
+package io.vigil.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vigil.core.UserId;
+import io.vigil.core.session.RequestSession;
+import io.vigil.core.session.SessionId;
+import io.vigil.core.session.SessionType;
+import io.vigil.core.template.TemplateId;
+import io.vigil.platform.test.TestServices;
+import io.vigil.simulators.guacamole.GuacamoleSimConfig;
+import io.vigil.simulators.guacamole.GuacamoleSimulator;
+import io.vigil.simulators.proxmox.ProxmoxSimConfig;
+import io.vigil.simulators.proxmox.ProxmoxSimulator;
+import java.time.Duration;
+import java.util.Map;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The process goes away while a VM is being cloned. The saga's state, its pending deadline and the reserved
+ * VMID are in PostgreSQL, so a new process on the same database finishes the session, without a second VM.
+ */
+class RestartMidProvisioningTest {
+
+    @Test
+    void a_restart_in_the_middle_of_provisioning_finishes_the_session_with_one_vm() {
+        try (ProxmoxSimulator proxmox = ProxmoxSimulator.start(ProxmoxSimConfig.defaults().withLatencies(
+                ProxmoxSimConfig.Latencies.NONE.withLinkedClone(Duration.ofSeconds(2))));
+             GuacamoleSimulator guacamole = GuacamoleSimulator.start(GuacamoleSimConfig.defaults())) {
+            String database = TestServices.freshDatabase();
+            SessionId id = SessionId.generate();
+
+            try (ConfigurableApplicationContext first = start(database, proxmox, guacamole)) {
+                first.getBean(CommandGateway.class).sendAndWait(new RequestSession(id, new UserId("alice"),
+                        new TemplateId("ubuntu-22-04"), 60, SessionType.EPHEMERAL));
+                await().atMost(Duration.ofSeconds(15)).until(() -> proxmox.vms().stream()
+                        .anyMatch(vm -> id.vmName().equals(vm.name())));
+                assertThat(status(first, id)).isEqualTo("provisioning");
+            }
+
+            try (ConfigurableApplicationContext second = start(database, proxmox, guacamole)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> "active".equals(status(second, id)));
+                assertThat(proxmox.vms()).filteredOn(vm -> id.vmName().equals(vm.name())).hasSize(1);
+            }
+        }
+    }
+
+    private static String status(ConfigurableApplicationContext context, SessionId id) {
+        return context.getBean(JdbcTemplate.class).queryForList("SELECT status FROM session_view WHERE session_id = ?",
+                String.class, id.value()).stream().findFirst().orElse("absent");
+    }
+
+    private static ConfigurableApplicationContext start(String database, ProxmoxSimulator proxmox, GuacamoleSimulator guacamole) {
+        Map<String, Object> properties = Map.ofEntries(
+                Map.entry("server.port", "0"),
+                Map.entry("spring.datasource.url", database),
+                Map.entry("spring.datasource.username", "postgres"),
+                Map.entry("spring.datasource.password", ""),
+                Map.entry("spring.r2dbc.url", database.replace("jdbc:", "r2dbc:")),
+                Map.entry("spring.r2dbc.username", "postgres"),
+                Map.entry("spring.r2dbc.password", ""),
+                Map.entry("vigil.redis.uri", TestServices.redisUri()),
+                Map.entry("vigil.security.jwt-secret", TestServices.JWT_SECRET),
+                Map.entry("vigil.proxmox.base-url", proxmox.baseUrl()),
+                Map.entry("vigil.guacamole.base-url", guacamole.baseUrl()),
+                Map.entry("vigil.guacamole.username", "guacadmin"),
+                Map.entry("vigil.guacamole.password", "guacadmin"),
+                Map.entry("vigil.provisioning.guest-port-override", String.valueOf(proxmox.guestPort())));
+        // as arguments: the services' own defaults (@PropertySource) outrank SpringApplication's default properties
+        return new SpringApplicationBuilder(VigilApplication.class)
+                .run(properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+    }
+}
