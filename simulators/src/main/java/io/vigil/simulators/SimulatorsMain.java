@@ -25,7 +25,7 @@ public final class SimulatorsMain {
 
     static final String USAGE = """
       usage: SimulatorsMain [--host 127.0.0.1] [--proxmox-port 8006] [--guacamole-port 8081]
-        [--guest-port 0] [--proxmox-token USER@REALM!TOKENID=SECRET] [--seed 42]
+        [--guest-port 0] [--guest-address 127.0.0.1] [--proxmox-token USER@REALM!TOKENID=SECRET] [--seed 42]
         [--clone-latency-ms 0] [--full-clone-latency-ms 0] [--start-latency-ms 0]
         [--boot-latency-ms 0] [--stop-latency-ms 0] [--delete-latency-ms 0]
         [--suspend-latency-ms 0] [--resume-latency-ms 0]
@@ -51,6 +51,7 @@ public final class SimulatorsMain {
         ProxmoxSimConfig proxmox = ProxmoxSimConfig.defaults().withHost(host)
                 .withPort(integer(opts, "proxmox-port", 8006))
                 .withGuestPort(integer(opts, "guest-port", 0))
+                .withGuestAddress(opts.getOrDefault("guest-address", "127.0.0.1"))
                 .withSeed(Long.parseLong(opts.getOrDefault("seed", "42")))
                 .withApiToken(opts.get("proxmox-token"))
                 .withLatencies(new Latencies(ms(opts, "clone"), ms(opts, "full-clone"),

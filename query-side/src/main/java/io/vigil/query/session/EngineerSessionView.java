@@ -1,0 +1,22 @@
+package io.vigil.query.session;
+
+import java.time.Instant;
+
+/**
+ * What a user sees of a session (DOMAIN.md §1): never the VMID, the guest's address or the Guacamole
+ * connection id. Also the {@code data} of every live event.
+ */
+public record EngineerSessionView(String id, String status, TemplateSummary template, String nodeName,
+                                  Instant requestedAt, Instant expiresAt, long timeRemainingSeconds,
+                                  String guacamoleUrl, String failureReason) {
+
+    static EngineerSessionView of(SessionRow row, Instant now) {
+        return new EngineerSessionView(row.sessionId(), row.statusName(),
+                new TemplateSummary(row.templateName(), row.osType(), row.protocol()), row.nodeName(),
+                row.requestedAt(), row.expiresAt(), row.timeRemainingSeconds(now), row.usableGuacamoleUrl(),
+                row.failureReason());
+    }
+
+    public record TemplateSummary(String name, String osType, String protocol) {
+    }
+}

@@ -1,0 +1,71 @@
+package io.vigil.query.session;
+
+import io.r2dbc.spi.Readable;
+import io.vigil.core.session.SessionStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+/** One {@code session_view} row as read through R2DBC; the API shapes are made from it, never the row itself. */
+record SessionRow(String sessionId, String userId, SessionStatus status, String templateId, String templateName,
+                  String osType, String protocol, String nodeName, Integer vmid, Instant vmDestroyedAt,
+                  String guestAddress, String connectionId, String guacamoleUrl, Instant requestedAt,
+                  Instant expiresAt, Instant endedAt, String failureReason, int retryAttempt, String lastError,
+                  long lastSequence, Instant updatedAt) {
+
+    static SessionRow from(Readable row) {
+        Integer retry = row.get("retry_attempt", Integer.class);
+        Long seq = row.get("last_sequence", Long.class);
+        return new SessionRow(
+                row.get("session_id", String.class),
+                row.get("user_id", String.class),
+                parseWire(row.get("status", String.class)),
+                row.get("template_id", String.class),
+                row.get("template_name", String.class),
+                row.get("os_type", String.class),
+                row.get("protocol", String.class),
+                row.get("node_name", String.class),
+                row.get("vmid", Integer.class),
+                row.get("vm_destroyed_at", Instant.class),
+                row.get("guest_address", String.class),
+                row.get("connection_id", String.class),
+                row.get("guacamole_url", String.class),
+                row.get("requested_at", Instant.class),
+                row.get("expires_at", Instant.class),
+                row.get("ended_at", Instant.class),
+                row.get("failure_reason", String.class),
+                retry == null ? 0 : retry,
+                row.get("last_error", String.class),
+                seq == null ? 0 : seq,
+                row.get("updated_at", Instant.class));
+    }
+
+    boolean ownedBy(String user) {
+        return userId.equals(user);
+    }
+
+    /** Seconds until expiry while the session runs; 0 once it is over, or when the deadline has passed. */
+    long timeRemainingSeconds(Instant now) {
+        if (!status.running()) {
+            return 0;
+        }
+        return Math.max(0, Duration.between(now, expiresAt).toSeconds());
+    }
+
+    /** The client URL is only worth anything while the session is active. */
+    String usableGuacamoleUrl() {
+        return status == SessionStatus.ACTIVE ? guacamoleUrl : null;
+    }
+
+    String statusName() {
+        return wire(status);
+    }
+
+    static String wire(SessionStatus status) {
+        return status.name().toLowerCase(Locale.ROOT);
+    }
+
+    static SessionStatus parseWire(String status) {
+        return SessionStatus.valueOf(status.toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,134 @@
+package io.vigil.query.session;
+
+import io.vigil.core.session.EndReason;
+import io.vigil.core.session.ProvisioningRetryScheduled;
+import io.vigil.core.session.SessionActivated;
+import io.vigil.core.session.SessionEnded;
+import io.vigil.core.session.SessionEnding;
+import io.vigil.core.session.SessionFailed;
+import io.vigil.core.session.SessionId;
+import io.vigil.core.session.SessionRequested;
+import io.vigil.core.session.VmBooted;
+import io.vigil.core.session.VmCloned;
+import io.vigil.core.session.VmDestroyed;
+import io.vigil.core.session.VmIdReserved;
+import io.vigil.query.live.SessionChangeListener;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.eventhandling.Timestamp;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.ResultSetExtractor;
+import org.springframework.stereotype.Component;
+
+/**
+ * Folds VmSession's events into {@code session_view}. Runs in the processor's JDBC transaction, next to the
+ * token it advances, so a row and its token commit together.
+ * <p>
+ * A stolen token claim or a replay hands an event over a second time, so every write is guarded by the
+ * aggregate sequence number: a row only moves forward. A row that moved wakes every instance's live streams
+ * through {@code pg_notify}, which PostgreSQL delivers on commit (and never for a rolled-back batch).
+ */
+@Component
+@ProcessingGroup(SessionViewProjection.PROCESSING_GROUP)
+public class SessionViewProjection {
+    public static final String PROCESSING_GROUP = "session-views";
+    private static final ResultSetExtractor<Void> IGNORE = rs -> null;
+    private final JdbcTemplate jdbc;
+
+    public SessionViewProjection(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    void on(SessionRequested e, @SequenceNumber long seq, @Timestamp Instant at) {
+        int rows = jdbc.update("""
+                        INSERT INTO session_view (session_id, user_id, status, template_id, template_name, os_type,
+                            protocol, node_name, requested_at, expires_at, last_sequence, updated_at)
+                        VALUES (?, ?, 'provisioning', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (session_id) DO NOTHING""",
+                e.sessionId().value(), e.userId().value(), e.templateId().value(), e.template().name(),
+                lower(e.template().osType()), e.template().protocol().wireName(), e.node().value(),
+                ts(e.requestedAt()), ts(e.expiresAt()), seq, ts(at));
+        notifyIf(rows, e.sessionId());
+    }
+
+    @EventHandler
+    void on(VmIdReserved e, @SequenceNumber long seq, @Timestamp Instant at) {
+        // A retry may reserve a new id after the previous VM was removed: that one no longer counts as gone.
+        update(e.sessionId(), seq, at, "vmid = ?, node_name = ?, vm_destroyed_at = NULL", e.vmid(), e.node().value());
+    }
+
+    @EventHandler
+    void on(VmCloned e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.sessionId(), seq, at, "vmid = ?, node_name = ?", e.vmid(), e.node().value());
+    }
+
+    @EventHandler
+    void on(VmBooted e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.sessionId(), seq, at, "guest_address = ?", e.guestAddress());
+    }
+
+    @EventHandler
+    void on(SessionActivated e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.sessionId(), seq, at, "status = 'active', connection_id = ?, guacamole_url = ?",
+                e.connectionId(), e.clientUrl());
+    }
+
+    @EventHandler
+    void on(ProvisioningRetryScheduled e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.sessionId(), seq, at, "retry_attempt = ?, last_error = ?", e.attempt(), e.reason());
+    }
+
+    @EventHandler
+    void on(SessionFailed e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.sessionId(), seq, at, "status = 'failed', failure_reason = ?, ended_at = ?", e.reason(), ts(at));
+    }
+
+    @EventHandler
+    void on(SessionEnding e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.sessionId(), seq, at, "status = 'ending'");
+    }
+
+    @EventHandler
+    void on(VmDestroyed e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.sessionId(), seq, at, "vm_destroyed_at = ?", ts(at));
+    }
+
+    @EventHandler
+    void on(SessionEnded e, @SequenceNumber long seq, @Timestamp Instant at) {
+        String status = e.reason() == EndReason.EXPIRED ? "expired" : "ended";
+        update(e.sessionId(), seq, at, "status = ?, ended_at = ?", status, ts(at));
+    }
+
+    private void update(SessionId id, long seq, Instant at, String assignments, Object... values) {
+        Object[] args = new Object[values.length + 4];
+        System.arraycopy(values, 0, args, 0, values.length);
+        args[values.length] = seq;
+        args[values.length + 1] = ts(at);
+        args[values.length + 2] = id.value();
+        args[values.length + 3] = seq;
+        int rows = jdbc.update("UPDATE session_view SET " + assignments + ", last_sequence = ?, updated_at = ?"
+                + " WHERE session_id = ? AND last_sequence < ?", args);
+        notifyIf(rows, id);
+    }
+
+    private void notifyIf(int rows, SessionId id) {
+        if (rows > 0) {
+            jdbc.query("SELECT pg_notify(?, ?)", IGNORE, SessionChangeListener.CHANNEL, id.value());
+        }
+    }
+
+    /** pgjdbc binds OffsetDateTime to timestamptz; it cannot infer a type for Instant. */
+    private static OffsetDateTime ts(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,126 @@
+package io.vigil.query.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.core.session.EndReason;
+import io.vigil.platform.security.Role;
+import io.vigil.query.QuerySideIntegrationTest;
+import io.vigil.query.SessionStory;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.test.context.TestPropertySource;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+/** A user follows their session live while it is provisioned, until it is over. */
+@TestPropertySource(properties = "vigil.query.sse-keepalive=300ms")
+class SessionEventStreamTest extends QuerySideIntegrationTest {
+    private static final Duration STREAM_WITHIN = Duration.ofSeconds(20);
+    private static final ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>> SSE = new ParameterizedTypeReference<>() {
+    };
+
+    @Test
+    void activation_reaches_an_open_stream_with_the_guacamole_url() {
+        SessionStory s = new SessionStory("alice");
+        publish(s.requested(), s.reserved(921), s.cloned(), s.booted("10.2.2.2"));
+        awaitProjected(s.id(), s.last());
+
+        StepVerifier.create(views(s.id(), token("alice", Role.ENGINEER)))
+                .assertNext(first -> {
+                    assertThat(first.event()).isEqualTo("session");
+                    assertThat(first.id()).isEqualTo("3");
+                    assertThat(first.data()).containsEntry("status", "provisioning").containsEntry("guacamole_url", null);
+                })
+                .then(() -> publish(s.activated("55", "https://guac/#/client/NTU")))
+                .assertNext(activated -> {
+                    assertThat(activated.id()).isEqualTo("4");
+                    assertThat(activated.data()).containsEntry("status", "active")
+                            .containsEntry("guacamole_url", "https://guac/#/client/NTU")
+                            .doesNotContainKeys("vmid", "guest_address", "connection_id");
+                })
+                .thenCancel()
+                .verify(STREAM_WITHIN);
+    }
+
+    @Test
+    void the_stream_ends_after_the_session_is_over() {
+        SessionStory s = new SessionStory("bob");
+        publish(s.requested(), s.reserved(922), s.cloned(), s.booted("10.2.2.3"), s.activated("56", "https://guac/#/client/NTY"));
+        awaitProjected(s.id(), s.last());
+
+        StepVerifier.create(views(s.id(), token("bob", Role.ENGINEER)))
+                .assertNext(first -> assertThat(first.data()).containsEntry("status", "active"))
+                .then(() -> publish(s.ending(EndReason.ENDED_BY_USER)))
+                .assertNext(ending -> assertThat(ending.data()).containsEntry("status", "ending")
+                        .containsEntry("guacamole_url", null).containsEntry("time_remaining_seconds", 0))
+                .then(() -> publish(s.destroyed(), s.ended(EndReason.ENDED_BY_USER)))
+                // VmDestroyed changes nothing a user sees except the sequence, so it may or may not show up
+                .thenConsumeWhile(e -> "ending".equals(e.data().get("status")))
+                .assertNext(ended -> assertThat(ended.data()).containsEntry("status", "ended"))
+                .expectComplete()
+                .verify(STREAM_WITHIN);
+    }
+
+    @Test
+    void a_stream_opened_on_a_finished_session_sends_its_final_view_and_ends() {
+        SessionStory s = new SessionStory("carol");
+        publish(s.requested(), s.failed("no template lock"));
+        awaitProjected(s.id(), s.last());
+
+        StepVerifier.create(views(s.id(), token("carol", Role.ENGINEER)))
+                .assertNext(only -> assertThat(only.data()).containsEntry("status", "failed")
+                        .containsEntry("failure_reason", "no template lock"))
+                .expectComplete()
+                .verify(STREAM_WITHIN);
+    }
+
+    @Test
+    void an_idle_stream_sends_keep_alive_comments() {
+        SessionStory s = new SessionStory("dave");
+        publish(s.requested());
+        awaitProjected(s.id(), s.last());
+
+        StepVerifier.create(stream(s.id(), token("dave", Role.ENGINEER)))
+                .assertNext(first -> assertThat(first.data()).containsEntry("status", "provisioning"))
+                .assertNext(ping -> {
+                    assertThat(ping.data()).isNull();
+                    assertThat(ping.comment()).contains("keep-alive");
+                })
+                .thenCancel()
+                .verify(STREAM_WITHIN);
+    }
+
+    @Test
+    void someone_elses_stream_is_forbidden_and_an_unknown_one_not_found() {
+        SessionStory s = new SessionStory("erin");
+        publish(s.requested());
+        awaitProjected(s.id(), s.last());
+        String mallory = token("mallory", Role.ENGINEER);
+
+        assertThat(errorCode(get("/api/v1/sessions/" + s.id() + "/events", mallory), 403)).isEqualTo("not_session_owner");
+        assertThat(errorCode(get("/api/v1/sessions/" + new SessionStory("x").id() + "/events", mallory), 404))
+                .isEqualTo("session_not_found");
+    }
+
+    /** The session events only, keep-alive comments left out. */
+    private Flux<ServerSentEvent<Map<String, Object>>> views(String id, String token) {
+        return stream(id, token).filter(e -> e.data() != null);
+    }
+
+    private Flux<ServerSentEvent<Map<String, Object>>> stream(String id, String token) {
+        return http.get().uri("/api/v1/sessions/{id}/events", id)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
+                .expectHeader().valueEquals("X-Accel-Buffering", "no")
+                .returnResult(SSE)
+                .getResponseBody();
+    }
+}
