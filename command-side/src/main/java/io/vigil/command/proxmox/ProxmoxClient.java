@@ -43,6 +43,13 @@ public class ProxmoxClient {
         return http.get("/cluster/nextid").map(data -> Integer.parseInt(data.asString().trim()));
     }
 
+    /** Whether {@code vmid} is free now (Proxmox answers 400 when it is taken); reserves nothing. */
+    public Mono<Boolean> isFree(int vmid) {
+        return http.get(java.util.Map.of("vmid", String.valueOf(vmid)), "/cluster/nextid").map(data -> true)
+                .onErrorResume(ProxmoxException.class, e -> e.kind() == ProxmoxException.Kind.INVALID
+                        ? Mono.just(false) : Mono.error(e));
+    }
+
     /** A linked clone ({@code full=0}) of a template; answers the task's UPID. */
     public Mono<String> clone(String node, int templateVmid, int newId, String name,
                                                         String description) {

@@ -68,6 +68,13 @@ final class ProxmoxHttp {
         return call(HttpMethod.GET, b -> b.path(path).build(vars), path, vars, null);
     }
 
+    Mono<JsonNode> get(Map<String, String> query, String path, Object... vars) {
+        return call(HttpMethod.GET, b -> {
+            query.forEach(b::queryParam);
+            return b.path(path).build(vars);
+        }, path, vars, null);
+    }
+
     Mono<JsonNode> post(MultiValueMap<String, String> form, String path, Object... vars) {
         return call(HttpMethod.POST, b -> b.path(path).build(vars), path, vars, form);
     }

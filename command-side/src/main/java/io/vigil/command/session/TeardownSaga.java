@@ -124,7 +124,7 @@ public class TeardownSaga {
     }
 
     private void stop() {
-        Optional<String> status = vm.vmStatus(node, vmid);
+        Optional<String> status = vm.ownVmStatus(node, vmid, sessionId.vmName());
         if (status.isEmpty()) {
             next(Step.DONE);
         } else if ("running".equals(status.get())) {
@@ -135,7 +135,7 @@ public class TeardownSaga {
     }
 
     private void delete() {
-        if (vm.vmStatus(node, vmid).isEmpty()) {
+        if (vm.ownVmStatus(node, vmid, sessionId.vmName()).isEmpty()) {
             next(Step.DONE);
             return;
         }

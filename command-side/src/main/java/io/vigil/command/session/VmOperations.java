@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,15 +24,29 @@ public class VmOperations {
     private final ProxmoxClient proxmox;
     private final GuacamoleClient guacamole;
     private final ProvisioningProperties properties;
+    private final JdbcTemplate jdbc;
 
-    public VmOperations(ProxmoxClient proxmox, GuacamoleClient guacamole, ProvisioningProperties properties) {
+    public VmOperations(ProxmoxClient proxmox, GuacamoleClient guacamole, ProvisioningProperties properties,
+                        JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
         this.proxmox = proxmox;
         this.guacamole = guacamole;
         this.properties = properties;
     }
 
+    /**
+     * A VMID no other Vigil saga can be given (a PostgreSQL sequence shared by every instance), checked free in
+     * Proxmox so VMs made outside Vigil are stepped over. Proxmox's own {@code nextid} hands the same id to
+     * concurrent callers; under a burst most clones would then lose their id.
+     */
     public int nextVmId() {
-        return proxmox.nextId().block(CALL_TIMEOUT);
+        for (int attempt = 0; attempt < 20; attempt++) {
+            Integer candidate = jdbc.queryForObject("SELECT nextval('vigil_vmid')", Integer.class);
+            if (Boolean.TRUE.equals(proxmox.isFree(candidate).block(CALL_TIMEOUT))) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("No free VMID in 20 tries from the vigil_vmid sequence");
     }
 
     /** Clones into {@code vmid}; answers null when a VM of ours already holds that id (a repeated clone). */
@@ -65,6 +80,17 @@ public class VmOperations {
 
     public TaskStatus task(String node, String upid) {
         return proxmox.taskStatus(node, upid).block(CALL_TIMEOUT);
+    }
+
+    /**
+     * The status of the session's own VM: empty when no VM has that id, or when the VM under that id is not
+     * named for the session (its VMID was lost to another clone): teardown must never touch someone else's VM.
+     */
+    public Optional<String> ownVmStatus(String node, int vmid, String vmName) {
+        return proxmox.listVms(node).block(CALL_TIMEOUT).stream()
+                .filter(vm -> vm.vmid() == vmid && vmName.equals(vm.name()))
+                .map(vm -> vm.status())
+                .findFirst();
     }
 
     /** The VM's Proxmox status ("running", "stopped"), or empty when the VM does not exist. */

@@ -48,7 +48,19 @@ final class SagaHarness implements AutoCloseable {
         operations = new VmOperations(
                 new ProxmoxClient(new ProxmoxProperties(proxmox.baseUrl(), "root@pam!vigil", "x", Duration.ofSeconds(5), false), WebClient.builder()),
                 new GuacamoleClient(new GuacamoleProperties(guacamole.baseUrl(), "guacadmin", "guacadmin", null, null, Duration.ofSeconds(5)), WebClient.builder()),
-                properties);
+                properties, vmidSequence());
+    }
+
+    /** The VMID sequence lives in PostgreSQL, as in production: a fresh database with the command side's migration. */
+    private static org.springframework.jdbc.core.JdbcTemplate vmidSequence() {
+        var jdbc = new org.springframework.jdbc.core.JdbcTemplate(new org.springframework.jdbc.datasource.SimpleDriverDataSource(
+                new org.postgresql.Driver(), io.vigil.platform.test.TestServices.freshDatabase(), "postgres", ""));
+        try (var sql = SagaHarness.class.getResourceAsStream("/db/vigil/command/V101__vmid_sequence.sql")) {
+            jdbc.execute(new String(sql.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return jdbc;
     }
 
     <T> SagaTestFixture<T> fixture(Class<T> saga) {

@@ -74,6 +74,27 @@ class TeardownSagaTest {
     }
 
     @Test
+    void a_vmid_lost_to_another_sessions_clone_is_never_destroyed() {
+        SessionId winner = SessionId.generate();
+        int vmid = harness.operations.nextVmId();
+        String task = harness.operations.cloneOrFindOurs(NODE.value(), 9001, vmid, winner.vmName(), "the winner");
+        org.awaitility.Awaitility.await().until(() -> harness.operations.task(NODE.value(), task).finished());
+        fixture.givenNoPriorActivity()
+                .whenPublishingA(new SessionFailed(id, "VMID lost", NODE, vmid, null))
+                .expectDispatchedCommands(new RecordVmDestroyed(id));
+        assertThat(harness.proxmox.vms()).anyMatch(vm -> vm.vmid() == vmid && winner.vmName().equals(vm.name()));
+    }
+
+    @Test
+    void concurrent_sagas_never_get_the_same_vmid_and_ids_taken_outside_vigil_are_skipped() {
+        int first = harness.operations.nextVmId();
+        String outside = harness.operations.cloneOrFindOurs(NODE.value(), 9001, first + 1, "made-by-hand", "not Vigil's");
+        org.awaitility.Awaitility.await().until(() -> harness.operations.task(NODE.value(), outside).finished());
+        int second = harness.operations.nextVmId();
+        assertThat(second).isNotEqualTo(first).isNotEqualTo(first + 1);
+    }
+
+    @Test
     void nothing_to_remove_means_no_teardown() {
         fixture.givenNoPriorActivity()
                 .whenPublishingA(new SessionEnding(id, EndReason.EXPIRED, NODE, null, null))
