@@ -184,6 +184,15 @@ class SessionLifecycleTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> session(henry, id), s -> "active".equals(s.get("status")));
     }
 
+    @Test
+    void the_openapi_document_describes_both_sides_of_the_api() {
+        http.get().uri("/v3/api-docs").exchange().expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.paths['/api/v1/sessions'].post").exists()
+                .jsonPath("$.paths['/api/v1/sessions/{id}'].get").exists()
+                .jsonPath("$.paths['/api/v1/admin/nodes'].get").exists();
+    }
+
     private String request(String token, String template) {
         Map<String, Object> body = http.post().uri("/api/v1/sessions").header("Authorization", "Bearer " + token)
                 .bodyValue(Map.of("template_id", template, "duration_minutes", 60, "session_type", "ephemeral"))
