@@ -229,11 +229,7 @@ public class ProvisioningSaga {
     }
 
     private void pollLater(String what) {
-        if (poll.expired(now(), properties.waitLimit())) {
-            throw new StepFailure.TimedOut("Gave up after " + properties.waitLimit().toSeconds() + " s: " + what);
-        }
-        deadlines.schedule(poll.delay(), POLL);
-        poll = poll.next(properties.pollMax());
+        poll = poll.lookAgainLater(deadlines, POLL, now(), properties.waitLimit(), properties.pollMax(), what);
     }
 
     private void failed(RuntimeException e) {

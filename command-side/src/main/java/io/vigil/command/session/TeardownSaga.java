@@ -152,12 +152,8 @@ public class TeardownSaga {
     private void awaitTask(Step onSuccess, Step retryFrom) {
         TaskStatus status = vm.task(node, upid);
         if (!status.finished()) {
-            if (poll.expired(clock.instant(), properties.waitLimit())) {
-                step = retryFrom;
-                throw new StepFailure.TimedOut("Proxmox task " + upid + " did not finish");
-            }
-            deadlines.schedule(poll.delay(), POLL);
-            poll = poll.next(properties.pollMax());
+            poll = poll.lookAgainLater(deadlines, POLL, clock.instant(), properties.waitLimit(), properties.pollMax(),
+                    "Proxmox task " + upid + " to finish");
             return;
         }
         if (!status.succeeded()) {
