@@ -1,5 +1,9 @@
 package io.vigil.command;
 
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
+import io.vigil.command.activity.IdleSweep;
 import io.vigil.command.guacamole.GuacamoleClient;
 import io.vigil.command.guacamole.GuacamoleProperties;
 import io.vigil.command.proxmox.ProxmoxClient;
@@ -26,7 +30,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 @Import(PlatformConfiguration.class)
 @PropertySource("classpath:vigil-command.properties")
 @EnableScheduling
-@EnableConfigurationProperties({ProvisioningProperties.class, ProxmoxProperties.class, GuacamoleProperties.class,
+@EnableConfigurationProperties({ProvisioningProperties.class, HibernationProperties.class, ProxmoxProperties.class, GuacamoleProperties.class,
         RegistryProperties.class})
 public class CommandSideConfiguration {
 
@@ -53,6 +57,13 @@ public class CommandSideConfiguration {
     @Bean
     GuacamoleClient guacamoleClient(GuacamoleProperties properties) {
         return new GuacamoleClient(properties, WebClient.builder());
+    }
+
+    /** A db-scheduler recurring task: one instance of the cluster sweeps at a time, and a missed run is not replayed. */
+    @Bean
+    RecurringTask<Void> idleSweepTask(HibernationProperties properties, IdleSweep sweep) {
+        return Tasks.recurring("vigil-idle-sweep", Schedules.fixedDelay(properties.activityPollInterval()))
+                .execute((instance, context) -> sweep.sweep());
     }
 
     @Bean

@@ -4,13 +4,22 @@ import io.vigil.core.UserId;
 import io.vigil.core.node.NodeName;
 import io.vigil.core.session.AdminAlertRaised;
 import io.vigil.core.session.EndReason;
+import io.vigil.core.session.HibernationFailed;
+import io.vigil.core.session.HibernationReason;
+import io.vigil.core.session.HibernationStarted;
+import io.vigil.core.session.IdleWarningCancelled;
+import io.vigil.core.session.IdleWarningIssued;
 import io.vigil.core.session.ProvisioningRetryScheduled;
+import io.vigil.core.session.ResumeFailed;
+import io.vigil.core.session.ResumeStarted;
 import io.vigil.core.session.SessionActivated;
 import io.vigil.core.session.SessionEnded;
 import io.vigil.core.session.SessionEnding;
 import io.vigil.core.session.SessionFailed;
+import io.vigil.core.session.SessionHibernated;
 import io.vigil.core.session.SessionId;
 import io.vigil.core.session.SessionRequested;
+import io.vigil.core.session.SessionResumed;
 import io.vigil.core.session.SessionType;
 import io.vigil.core.session.VmBooted;
 import io.vigil.core.session.VmCloned;
@@ -43,6 +52,7 @@ public final class SessionStory {
     public final Instant expiresAt = requestedAt.plus(Duration.ofMinutes(60));
     private long sequence = -1;
     private Integer vmid;
+    private String connectionId;
 
     public SessionStory(String user, String node) {
         this.user = user;
@@ -80,7 +90,42 @@ public final class SessionStory {
     }
 
     public DomainEventMessage<SessionActivated> activated(String connectionId, String clientUrl) {
+        this.connectionId = connectionId;
         return next(new SessionActivated(id, connectionId, clientUrl));
+    }
+
+    public DomainEventMessage<IdleWarningIssued> idleWarning(Instant idleSince, Instant hibernatesAt) {
+        return next(new IdleWarningIssued(id, idleSince, hibernatesAt));
+    }
+
+    public DomainEventMessage<IdleWarningCancelled> idleWarningCancelled() {
+        return next(new IdleWarningCancelled(id, Instant.now()));
+    }
+
+    public DomainEventMessage<HibernationStarted> hibernating(HibernationReason reason) {
+        return next(new HibernationStarted(id, reason, node, vmid, connectionId));
+    }
+
+    public DomainEventMessage<SessionHibernated> hibernated() {
+        connectionId = null;
+        return next(new SessionHibernated(id, node, vmid));
+    }
+
+    public DomainEventMessage<HibernationFailed> hibernationFailed(String reason) {
+        return next(new HibernationFailed(id, reason));
+    }
+
+    public DomainEventMessage<ResumeStarted> resuming() {
+        return next(new ResumeStarted(id, node, vmid, UBUNTU.protocol()));
+    }
+
+    public DomainEventMessage<SessionResumed> resumed(String newConnectionId, String clientUrl) {
+        connectionId = newConnectionId;
+        return next(new SessionResumed(id, newConnectionId, clientUrl));
+    }
+
+    public DomainEventMessage<ResumeFailed> resumeFailed(String reason) {
+        return next(new ResumeFailed(id, reason));
     }
 
     public DomainEventMessage<ProvisioningRetryScheduled> retry(int attempt, String reason) {

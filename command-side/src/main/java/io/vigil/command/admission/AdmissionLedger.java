@@ -4,7 +4,14 @@ import io.vigil.core.UserId;
 import io.vigil.core.node.NodeChanged;
 import io.vigil.core.node.NodeRegistered;
 import io.vigil.core.node.NodeSpec;
+import io.vigil.core.session.HibernationFailed;
+import io.vigil.core.session.HibernationStarted;
+import io.vigil.core.session.ResumeFailed;
+import io.vigil.core.session.ResumeStarted;
 import io.vigil.core.session.SessionActivated;
+import io.vigil.core.session.SessionHibernated;
+import io.vigil.core.session.SessionId;
+import io.vigil.core.session.SessionResumed;
 import io.vigil.core.session.SessionEnded;
 import io.vigil.core.session.SessionEnding;
 import io.vigil.core.session.SessionFailed;
@@ -25,12 +32,15 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * What admission needs to decide a request: templates, nodes, and which sessions hold quota or a VM. It runs
+ * What admission needs to decide a request or a resume: templates, nodes, and which sessions hold quota or a VM
+ * (and RAM still to be taken: provisioning and resuming sessions). It runs
  * as a subscribing processor, inside the transaction that appends the event, so it is never behind the events.
  */
 @Component
 @ProcessingGroup("admission-ledger")
 public class AdmissionLedger {
+    /** SQL list of the states that hold quota (SessionStatus.countsTowardQuota). */
+    private static final String COUNTS_TOWARD_QUOTA = "('PROVISIONING', 'ACTIVE', 'SUSPENDING', 'RESUMING')";
     private final JdbcTemplate jdbc;
 
     public AdmissionLedger(JdbcTemplate jdbc) {
@@ -60,14 +70,46 @@ public class AdmissionLedger {
     @EventHandler
     void on(SessionRequested event) {
         jdbc.update("""
-                INSERT INTO admission_session (session_id, user_id, node, ram_mb, state) VALUES (?, ?, ?, ?, 'PROVISIONING')
+                INSERT INTO admission_session (session_id, user_id, node, ram_mb, state, expires_at)
+                VALUES (?, ?, ?, ?, 'PROVISIONING', ?)
                 ON CONFLICT (session_id) DO NOTHING""",
-                event.sessionId().value(), event.userId().value(), event.node().value(), event.template().ramMb());
+                event.sessionId().value(), event.userId().value(), event.node().value(), event.template().ramMb(),
+                event.expiresAt().atOffset(java.time.ZoneOffset.UTC));
     }
 
     @EventHandler
     void on(SessionActivated event) {
         state(event.sessionId().value(), "ACTIVE");
+    }
+
+    @EventHandler
+    void on(HibernationStarted event) {
+        state(event.sessionId().value(), "SUSPENDING");
+    }
+
+    @EventHandler
+    void on(SessionHibernated event) {
+        state(event.sessionId().value(), "HIBERNATING");
+    }
+
+    @EventHandler
+    void on(HibernationFailed event) {
+        state(event.sessionId().value(), "ACTIVE");
+    }
+
+    @EventHandler
+    void on(ResumeStarted event) {
+        state(event.sessionId().value(), "RESUMING");
+    }
+
+    @EventHandler
+    void on(SessionResumed event) {
+        state(event.sessionId().value(), "ACTIVE");
+    }
+
+    @EventHandler
+    void on(ResumeFailed event) {
+        state(event.sessionId().value(), "HIBERNATING");
     }
 
     @EventHandler
@@ -99,9 +141,24 @@ public class AdmissionLedger {
 
     public int runningSessions(UserId user) {
         Integer n = jdbc.queryForObject(
-                "SELECT count(*) FROM admission_session WHERE user_id = ? AND state IN ('PROVISIONING', 'ACTIVE')",
+                "SELECT count(*) FROM admission_session WHERE user_id = ? AND state IN " + COUNTS_TOWARD_QUOTA,
                 Integer.class, user.value());
         return n == null ? 0 : n;
+    }
+
+    /** Who a session belongs to, when it ends, and whether it still holds anything; empty for an unknown id. */
+    public Optional<SessionEntry> session(SessionId id) {
+        return jdbc.query("SELECT user_id, state, expires_at FROM admission_session WHERE session_id = ?",
+                (rs, n) -> new SessionEntry(new UserId(rs.getString("user_id")), rs.getString("state"),
+                        rs.getObject("expires_at", java.time.OffsetDateTime.class) == null ? null
+                                : rs.getObject("expires_at", java.time.OffsetDateTime.class).toInstant()),
+                id.value()).stream().findFirst();
+    }
+
+    public record SessionEntry(UserId owner, String state, java.time.Instant expiresAt) {
+        public boolean live() {
+            return !"ENDING".equals(state) && !"GONE".equals(state);
+        }
     }
 
     /** Registered nodes with the VMs Vigil has placed on them and the RAM promised to those still provisioning. */
@@ -109,7 +166,7 @@ public class AdmissionLedger {
         return jdbc.query("""
                 SELECT n.node, n.status, n.max_vms,
                        count(s.session_id) AS vms,
-                       coalesce(sum(s.ram_mb) FILTER (WHERE s.state = 'PROVISIONING'), 0) AS pending_ram_mb
+                       coalesce(sum(s.ram_mb) FILTER (WHERE s.state IN ('PROVISIONING', 'RESUMING')), 0) AS pending_ram_mb
                 FROM admission_node n
                 LEFT JOIN admission_session s ON s.node = n.node AND s.state <> 'GONE'
                 GROUP BY n.node, n.status, n.max_vms

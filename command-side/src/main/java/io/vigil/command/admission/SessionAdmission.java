@@ -6,7 +6,10 @@ import io.vigil.core.DomainException;
 import io.vigil.core.node.NodeLoad;
 import io.vigil.core.node.NodeName;
 import io.vigil.core.node.NodeSelector;
+import io.vigil.core.session.AdmitResume;
 import io.vigil.core.session.AdmitSession;
+import io.vigil.core.session.ResumeSession;
+import io.vigil.core.session.SessionStatus;
 import io.vigil.core.session.RequestSession;
 import io.vigil.core.session.SessionQuota;
 import io.vigil.core.template.TemplateSpec;
@@ -63,6 +66,19 @@ public class SessionAdmission {
         commands.sendAndWait(new AdmitSession(request.sessionId(), request, template, node, running,
                 properties.quotaPerUser(), now));
         return new AdmittedSession(request.sessionId(), template, node, now.plus(Duration.ofMinutes(request.durationMinutes())));
+    }
+
+    /**
+     * A resume takes quota back, so it is admitted under the same lock as a request: a user cannot resume past
+     * the quota by racing a request. The quota counted is the owner's, whoever asks.
+     */
+    @CommandHandler
+    public SessionStatus handle(ResumeSession request) {
+        jdbc.query("SELECT pg_advisory_xact_lock(?)", rs -> { }, ADMISSION_LOCK);
+        var session = ledger.session(request.sessionId()).orElseThrow(() -> DomainException.notFound(
+                "session_not_found", "No session " + request.sessionId()));
+        return commands.sendAndWait(new AdmitResume(request.sessionId(), request,
+                ledger.runningSessions(session.owner()), properties.quotaPerUser()));
     }
 
     private List<NodeLoad> loads(Map<String, NodeStatus> live) {

@@ -4,6 +4,8 @@ import io.vigil.command.CommandDispatcher;
 import io.vigil.command.admission.SessionAdmission.AdmittedSession;
 import io.vigil.core.DomainException;
 import io.vigil.core.session.EndSession;
+import io.vigil.core.session.HibernateSession;
+import io.vigil.core.session.ResumeSession;
 import io.vigil.core.session.RequestSession;
 import io.vigil.core.session.SessionId;
 import io.vigil.core.session.SessionType;
@@ -25,7 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-/** Requesting and ending sessions. Reading them is the query side's job ({@code GET /api/v1/sessions...}). */
+/** Requesting, hibernating, resuming and ending sessions. Reading them is the query side's job ({@code GET /api/v1/sessions...}). */
 @RestController
 @RequestMapping("/api/v1/sessions")
 class SessionCommandController {
@@ -47,13 +49,33 @@ class SessionCommandController {
     }
 
     @DeleteMapping("/{id}")
-    Mono<ResponseEntity<EndedSession>> end(@PathVariable String id, @AuthenticationPrincipal Jwt jwt,
+    Mono<ResponseEntity<SessionState>> end(@PathVariable String id, @AuthenticationPrincipal Jwt jwt,
                                            ServerWebExchange exchange) {
         CurrentUser user = CurrentUser.of(jwt);
-        SessionId sessionId = new SessionId(id);
-        return dispatcher.<Object>send(new EndSession(sessionId, user.id(), user.admin()), user, exchange)
-                .map(status -> ResponseEntity.accepted().body(
-                        new EndedSession(id, String.valueOf(status).toLowerCase(Locale.ROOT))));
+        return accepted(new EndSession(new SessionId(id), user.id(), user.admin()), id, user, exchange);
+    }
+
+    /** Suspends an active session to disk now: its quota is free until it is resumed. */
+    @PostMapping("/{id}/hibernate")
+    Mono<ResponseEntity<SessionState>> hibernate(@PathVariable String id, @AuthenticationPrincipal Jwt jwt,
+                                                 ServerWebExchange exchange) {
+        CurrentUser user = CurrentUser.of(jwt);
+        return accepted(new HibernateSession(new SessionId(id), user.id(), user.admin()), id, user, exchange);
+    }
+
+    /** Brings a hibernating session back; a second request while it resumes answers the same and does nothing. */
+    @PostMapping("/{id}/resume")
+    Mono<ResponseEntity<SessionState>> resume(@PathVariable String id, @AuthenticationPrincipal Jwt jwt,
+                                              ServerWebExchange exchange) {
+        CurrentUser user = CurrentUser.of(jwt);
+        return accepted(new ResumeSession(new SessionId(id), user.id(), user.admin()), id, user, exchange);
+    }
+
+    private Mono<ResponseEntity<SessionState>> accepted(Object command, String id, CurrentUser user,
+                                                        ServerWebExchange exchange) {
+        return dispatcher.<Object>send(command, user, exchange).map(status -> ResponseEntity.accepted()
+                .location(URI.create("/api/v1/sessions/" + id))
+                .body(new SessionState(id, String.valueOf(status).toLowerCase(Locale.ROOT))));
     }
 
     private static RequestSession missingBody() {
@@ -97,6 +119,7 @@ class SessionCommandController {
     record TemplateView(String name, String osType, String protocol) {
     }
 
-    record EndedSession(String id, String status) {
+    /** The session's status once the command was taken; follow {@code /api/v1/sessions/{id}/events} from there. */
+    record SessionState(String id, String status) {
     }
 }

@@ -15,6 +15,9 @@ final class StepFailure {
         if (e instanceof GuacamoleException g) {
             return g.transientFailure();
         }
+        if (e instanceof Gone) {
+            return false;
+        }
         // timeouts on blocking reads, connection resets and the like: worth another try
         return true;
     }
@@ -27,6 +30,13 @@ final class StepFailure {
     /** A wait (task, boot) that took longer than allowed. */
     static final class TimedOut extends RuntimeException {
         TimedOut(String message) {
+            super(message);
+        }
+    }
+
+    /** The VM a step works on no longer exists: no retry brings it back. */
+    static final class Gone extends RuntimeException {
+        Gone(String message) {
             super(message);
         }
     }

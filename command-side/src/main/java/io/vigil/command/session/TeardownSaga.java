@@ -117,8 +117,11 @@ public class TeardownSaga {
     }
 
     private void disconnect() {
-        if (connectionId != null) {
-            vm.disconnect(connectionId);
+        // Without a recorded connection, one may still exist: made by a saga (provisioning, resume) that the end
+        // overtook before it could report it. Connections are named for their session, so it is found by name.
+        String connection = connectionId != null ? connectionId : vm.connectionNamed(sessionId.vmName()).orElse(null);
+        if (connection != null) {
+            vm.disconnect(connection);
         }
         next(vmid == null ? Step.DONE : Step.STOP);
     }

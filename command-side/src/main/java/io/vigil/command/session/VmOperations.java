@@ -5,6 +5,7 @@ import io.vigil.command.guacamole.GuacamoleClient;
 import io.vigil.command.proxmox.ProxmoxClient;
 import io.vigil.command.proxmox.ProxmoxException;
 import io.vigil.command.proxmox.TaskStatus;
+import io.vigil.command.proxmox.VmStatus;
 import io.vigil.core.template.Protocol;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -95,14 +96,29 @@ public class VmOperations {
 
     /** The VM's Proxmox status ("running", "stopped"), or empty when the VM does not exist. */
     public Optional<String> vmStatus(String node, int vmid) {
+        return status(node, vmid).map(VmStatus::status);
+    }
+
+    /** The VM's full status (running, hibernated...), or empty when the VM does not exist. */
+    public Optional<VmStatus> status(String node, int vmid) {
         try {
-            return Optional.of(proxmox.vmStatus(node, vmid).block(CALL_TIMEOUT).status());
+            return Optional.of(proxmox.vmStatus(node, vmid).block(CALL_TIMEOUT));
         } catch (ProxmoxException e) {
             if (e.kind() == ProxmoxException.Kind.NOT_FOUND) {
                 return Optional.empty();
             }
             throw e;
         }
+    }
+
+    /** Hibernate: RAM to disk, the VM ends stopped with {@code lock: suspended}. */
+    public String suspendToDisk(String node, int vmid) {
+        return proxmox.suspendToDisk(node, vmid).block(CALL_TIMEOUT);
+    }
+
+    /** Starts a hibernated VM from its saved RAM. */
+    public String resume(String node, int vmid) {
+        return proxmox.resume(node, vmid).block(CALL_TIMEOUT);
     }
 
     /** The guest's address once its agent reports one (i.e. it has booted far enough to run the agent). */
@@ -126,11 +142,15 @@ public class VmOperations {
 
     /** Creates the Guacamole connection, or finds the one a previous attempt created under the same name. */
     public String connect(String name, Protocol protocol, String address, int port) {
-        Optional<String> existing = guacamole.findConnectionByName(name).block(CALL_TIMEOUT);
+        Optional<String> existing = connectionNamed(name);
         if (existing.isPresent()) {
             return existing.get();
         }
         return guacamole.createConnection(name, protocol.wireName(), address, port).block(CALL_TIMEOUT);
+    }
+
+    public Optional<String> connectionNamed(String name) {
+        return guacamole.findConnectionByName(name).block(CALL_TIMEOUT);
     }
 
     public void disconnect(String connectionId) {

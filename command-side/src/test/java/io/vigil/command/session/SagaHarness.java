@@ -1,6 +1,8 @@
 package io.vigil.command.session;
 
+import io.vigil.command.HibernationProperties;
 import io.vigil.command.ProvisioningProperties;
+import io.vigil.command.proxmox.VmStatus;
 import io.vigil.command.guacamole.GuacamoleClient;
 import io.vigil.command.guacamole.GuacamoleProperties;
 import io.vigil.command.proxmox.ProxmoxClient;
@@ -37,6 +39,9 @@ final class SagaHarness implements AutoCloseable {
             List.of(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)),
             Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(1), null, Duration.ofSeconds(30));
 
+    static final HibernationProperties HIBERNATION = new HibernationProperties(Duration.ofMinutes(10), Duration.ofMinutes(5),
+            Duration.ofSeconds(15), Duration.ofSeconds(30));
+
     final ProxmoxSimulator proxmox = ProxmoxSimulator.start(ProxmoxSimConfig.defaults());
     final GuacamoleSimulator guacamole = GuacamoleSimulator.start(GuacamoleSimConfig.defaults());
     final VmOperations operations;
@@ -68,8 +73,41 @@ final class SagaHarness implements AutoCloseable {
         fixture.registerCommandGateway(CommandGateway.class);
         fixture.registerResource(operations);
         fixture.registerResource(PROPERTIES);
+        fixture.registerResource(HIBERNATION);
         fixture.registerResource(new FixtureClock(fixture::currentTime));
         return fixture;
+    }
+
+    /** A running VM named for the session, with its Guacamole connection: what an active session holds. */
+    RunningVm runningVm(SessionId id) {
+        int vmid = operations.nextVmId();
+        String clone = operations.cloneOrFindOurs(NODE.value(), UBUNTU.proxmoxVmid(), vmid, id.vmName(), "test");
+        awaitTask(clone);
+        awaitTask(operations.start(NODE.value(), vmid));
+        org.awaitility.Awaitility.await().until(() -> operations.guestAddress(NODE.value(), vmid).isPresent());
+        String connection = operations.connect(id.vmName(), Protocol.SSH, "127.0.0.1", proxmox.guestPort());
+        return new RunningVm(vmid, connection);
+    }
+
+    /** The session's VM as hibernation leaves it: suspended to disk, no connection. */
+    int hibernatedVm(SessionId id) {
+        RunningVm vm = runningVm(id);
+        awaitTask(operations.suspendToDisk(NODE.value(), vm.vmid()));
+        operations.disconnect(vm.connectionId());
+        return vm.vmid();
+    }
+
+    VmStatus status(int vmid) {
+        return operations.status(NODE.value(), vmid).orElseThrow();
+    }
+
+    private void awaitTask(String upid) {
+        if (upid != null) {
+            org.awaitility.Awaitility.await().until(() -> operations.task(NODE.value(), upid).finished());
+        }
+    }
+
+    record RunningVm(int vmid, String connectionId) {
     }
 
     static SessionRequested requested(SessionId id) {

@@ -58,6 +58,25 @@ class TeardownSagaTest {
     }
 
     @Test
+    void a_session_that_expires_while_hibernating_has_its_suspended_vm_deleted_without_starting_it() {
+        int vmid = harness.hibernatedVm(id);
+        fixture.givenNoPriorActivity()
+                .whenPublishingA(new SessionEnding(id, EndReason.EXPIRED, NODE, vmid, null))
+                .expectDispatchedCommands(new RecordVmDestroyed(id));
+        assertThat(harness.proxmox.vms()).noneMatch(vm -> vm.vmid() == vmid);
+    }
+
+    @Test
+    void a_connection_made_by_a_saga_the_end_overtook_is_found_by_name_and_removed() {
+        int vmid = runningVm();
+        harness.operations.connect(id.vmName(), io.vigil.core.template.Protocol.SSH, "127.0.0.1", 22);
+        fixture.givenNoPriorActivity()
+                .whenPublishingA(new SessionEnding(id, EndReason.ENDED_BY_USER, NODE, vmid, null))
+                .expectDispatchedCommands(new RecordVmDestroyed(id));
+        assertThat(harness.guacamole.connections()).noneMatch(c -> c.name().equals(id.vmName()));
+    }
+
+    @Test
     void a_session_that_failed_half_way_has_its_half_made_vm_removed() {
         int vmid = runningVm();
         fixture.givenNoPriorActivity()

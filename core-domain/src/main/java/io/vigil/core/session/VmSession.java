@@ -5,8 +5,10 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 import io.vigil.core.DomainException;
 import io.vigil.core.UserId;
 import io.vigil.core.node.NodeName;
+import io.vigil.core.template.Protocol;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
@@ -19,12 +21,20 @@ import org.axonframework.modelling.command.AggregateIdentifier;
  */
 public class VmSession {
     public static final String EXPIRY_DEADLINE = "session-expiry";
+    public static final String IDLE_DEADLINE = "idle-hibernation";
 
+    /**
+     * The session id's text. A persistent deadline stores the aggregate's identifier in its scope; a String comes
+     * back from that round trip as itself, a SessionId record as a map that no longer finds the aggregate.
+     */
     @AggregateIdentifier
+    private String id;
     private SessionId sessionId;
     private UserId owner;
     private SessionStatus status;
     private NodeName node;
+    private Protocol protocol;
+    private boolean idleWarned;
     private Integer vmid;
     private boolean cloned;
     private boolean booted;
@@ -98,22 +108,115 @@ public class VmSession {
 
     @CommandHandler
     public SessionStatus handle(EndSession command, DeadlineManager deadlines) {
-        if (!command.admin() && !owner.equals(command.requestedBy())) {
-            throw DomainException.forbidden("not_session_owner", "Session " + sessionId + " belongs to someone else");
-        }
-        if (!status.running()) {
+        checkOwner(command.requestedBy(), command.admin());
+        if (!status.live()) {
             throw DomainException.conflict("session_not_running",
-                    "Session " + sessionId + " is " + status.name().toLowerCase(java.util.Locale.ROOT) + " and cannot be ended");
+                    "Session " + sessionId + " is " + statusName() + " and cannot be ended");
         }
         end(EndReason.ENDED_BY_USER);
         deadlines.cancelAllWithinScope(EXPIRY_DEADLINE);
+        deadlines.cancelAllWithinScope(IDLE_DEADLINE);
         return status;
     }
 
+    /**
+     * Expiry does not wait for a hibernating session to come back: its VM is deleted from disk then. A pending
+     * idle deadline may still fire afterwards; it finds the session no longer active and does nothing.
+     */
     @DeadlineHandler(deadlineName = EXPIRY_DEADLINE)
     void expire() {
-        if (status.running()) {
+        if (status.live()) {
             end(EndReason.EXPIRED);
+        }
+    }
+
+    // Idle → warning → hibernation. The sweep that watches activity only observes; the aggregate decides, and
+    // the hibernation itself waits on a persistent deadline, so it happens on time even across a restart.
+
+    @CommandHandler
+    public void handle(WarnIdle command, DeadlineManager deadlines) {
+        if (status == SessionStatus.ACTIVE && !idleWarned) {
+            apply(new IdleWarningIssued(sessionId, command.idleSince(), command.hibernatesAt()));
+            deadlines.schedule(command.hibernatesAt(), IDLE_DEADLINE);
+        }
+    }
+
+    @CommandHandler
+    public void handle(RecordActivity command, DeadlineManager deadlines) {
+        if (status == SessionStatus.ACTIVE && idleWarned) {
+            apply(new IdleWarningCancelled(sessionId, command.at()));
+            deadlines.cancelAllWithinScope(IDLE_DEADLINE);
+        }
+    }
+
+    @DeadlineHandler(deadlineName = IDLE_DEADLINE)
+    void hibernateIdle() {
+        if (status == SessionStatus.ACTIVE && idleWarned) {
+            apply(new HibernationStarted(sessionId, HibernationReason.IDLE, node, vmid, connectionId));
+        }
+    }
+
+    @CommandHandler
+    public SessionStatus handle(HibernateSession command, DeadlineManager deadlines) {
+        checkOwner(command.requestedBy(), command.admin());
+        if (status == SessionStatus.SUSPENDING || status == SessionStatus.HIBERNATING) {
+            return status;
+        }
+        if (status != SessionStatus.ACTIVE) {
+            throw DomainException.conflict("session_not_active",
+                    "Session " + sessionId + " is " + statusName() + "; only an active session can hibernate");
+        }
+        apply(new HibernationStarted(sessionId, HibernationReason.REQUESTED, node, vmid, connectionId));
+        deadlines.cancelAllWithinScope(IDLE_DEADLINE);
+        return status;
+    }
+
+    @CommandHandler
+    public void handle(RecordVmHibernated command) {
+        if (status == SessionStatus.SUSPENDING) {
+            apply(new SessionHibernated(sessionId, node, vmid));
+        }
+    }
+
+    @CommandHandler
+    public void handle(FailHibernation command) {
+        if (status == SessionStatus.SUSPENDING) {
+            apply(new HibernationFailed(sessionId, command.reason()));
+            apply(new AdminAlertRaised(sessionId, "Session " + sessionId + " could not hibernate VM " + vmid + " on "
+                    + node + " and stays active: " + command.reason()));
+        }
+    }
+
+    /**
+     * One resume at a time: a second request while the first runs joins it (same answer, nothing recorded); a
+     * resume is admitted against the owner's quota like a new session, since the VM takes its RAM back.
+     */
+    @CommandHandler
+    public SessionStatus handle(AdmitResume command) {
+        checkOwner(command.request().requestedBy(), command.request().admin());
+        if (status == SessionStatus.RESUMING) {
+            return status;
+        }
+        if (status != SessionStatus.HIBERNATING) {
+            throw DomainException.conflict("session_not_hibernating",
+                    "Session " + sessionId + " is " + statusName() + "; only a hibernating session can be resumed");
+        }
+        SessionQuota.check(command.runningSessions(), command.quota());
+        apply(new ResumeStarted(sessionId, node, vmid, protocol));
+        return status;
+    }
+
+    @CommandHandler
+    public void handle(CompleteResume command) {
+        if (status == SessionStatus.RESUMING) {
+            apply(new SessionResumed(sessionId, command.connectionId(), command.clientUrl()));
+        }
+    }
+
+    @CommandHandler
+    public void handle(FailResume command) {
+        if (status == SessionStatus.RESUMING) {
+            apply(new ResumeFailed(sessionId, command.reason()));
         }
     }
 
@@ -140,15 +243,27 @@ public class VmSession {
         }
     }
 
+    private void checkOwner(UserId user, boolean admin) {
+        if (!admin && !owner.equals(user)) {
+            throw DomainException.forbidden("not_session_owner", "Session " + sessionId + " belongs to someone else");
+        }
+    }
+
+    private String statusName() {
+        return status.name().toLowerCase(Locale.ROOT);
+    }
+
     private boolean provisioning() {
         return status == SessionStatus.PROVISIONING;
     }
 
     @EventSourcingHandler
     void on(SessionRequested event) {
+        id = event.sessionId().value();
         sessionId = event.sessionId();
         owner = event.userId();
         node = event.node();
+        protocol = event.template().protocol();
         status = SessionStatus.PROVISIONING;
     }
 
@@ -174,6 +289,49 @@ public class VmSession {
     }
 
     @EventSourcingHandler
+    void on(IdleWarningIssued event) {
+        idleWarned = true;
+    }
+
+    @EventSourcingHandler
+    void on(IdleWarningCancelled event) {
+        idleWarned = false;
+    }
+
+    @EventSourcingHandler
+    void on(HibernationStarted event) {
+        status = SessionStatus.SUSPENDING;
+        idleWarned = false;
+    }
+
+    @EventSourcingHandler
+    void on(SessionHibernated event) {
+        status = SessionStatus.HIBERNATING;
+        connectionId = null;
+    }
+
+    @EventSourcingHandler
+    void on(HibernationFailed event) {
+        status = SessionStatus.ACTIVE;
+    }
+
+    @EventSourcingHandler
+    void on(ResumeStarted event) {
+        status = SessionStatus.RESUMING;
+    }
+
+    @EventSourcingHandler
+    void on(SessionResumed event) {
+        status = SessionStatus.ACTIVE;
+        connectionId = event.connectionId();
+    }
+
+    @EventSourcingHandler
+    void on(ResumeFailed event) {
+        status = SessionStatus.HIBERNATING;
+    }
+
+    @EventSourcingHandler
     void on(SessionFailed event) {
         status = SessionStatus.FAILED;
     }
@@ -181,6 +339,7 @@ public class VmSession {
     @EventSourcingHandler
     void on(SessionEnding event) {
         status = SessionStatus.ENDING;
+        idleWarned = false;
         endReason = event.reason();
     }
 

@@ -27,13 +27,17 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 import reactor.core.publisher.Mono;
 
 /**
- * Bearer JWTs (HS256, shared secret) with a {@code roles} claim: engineer, admin, auditor. Who may call what is
+ * Bearer JWTs (HS256, shared secret) with a {@code roles} claim: engineer, admin, auditor (and session_agent,
+ * for one session's in-guest agent). Who may call what is
  * decided here, in one table, for both services; ownership of a session is checked where the session is.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
 public class JwtSecurityConfiguration {
     public static final String ROLES_CLAIM = "roles";
+    /** The role of a token issued to one session's in-guest agent; {@link #SESSION_CLAIM} names the session. */
+    public static final String SESSION_AGENT = "session_agent";
+    public static final String SESSION_CLAIM = "session_id";
 
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ApiErrorWriter errors) {
@@ -50,6 +54,7 @@ public class JwtSecurityConfiguration {
                         .pathMatchers("/v3/api-docs/**", "/actuator/health/**", "/actuator/info").permitAll()
                         .pathMatchers(HttpMethod.POST, "/api/v1/dev/tokens").permitAll()
                         .pathMatchers("/api/v1/admin/**").hasRole(admin)
+                        .pathMatchers(HttpMethod.POST, "/api/v1/sessions/*/activity").hasRole("SESSION_AGENT")
                         .pathMatchers("/api/v1/sessions/**", "/api/v1/sessions").hasAnyRole(engineer, admin)
                         .pathMatchers(HttpMethod.GET, "/api/v1/templates").authenticated()
                         .pathMatchers("/actuator/**").hasRole(admin)

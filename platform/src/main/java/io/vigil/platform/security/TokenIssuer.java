@@ -34,14 +34,35 @@ public class TokenIssuer {
                 .claim(JwtSecurityConfiguration.ROLES_CLAIM,
                         roles.stream().map(r -> r.name().toLowerCase(Locale.ROOT)).toList())
                 .build();
+        return new IssuedToken(sign(claims), expiresAt, subject,
+                roles.stream().map(r -> r.name().toLowerCase(Locale.ROOT)).toList());
+    }
+
+    /**
+     * A token that speaks for one session, not for a person: what an in-guest agent sends heartbeats with. It
+     * carries only the {@value JwtSecurityConfiguration#SESSION_AGENT} role and the session's id, and ends when
+     * the session does.
+     */
+    public IssuedToken issueForSession(String sessionId, Instant expiresAt) {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .subject("session:" + sessionId)
+                .issuer(properties.issuer())
+                .issueTime(Date.from(clock.instant()))
+                .expirationTime(Date.from(expiresAt))
+                .claim(JwtSecurityConfiguration.ROLES_CLAIM, List.of(JwtSecurityConfiguration.SESSION_AGENT))
+                .claim(JwtSecurityConfiguration.SESSION_CLAIM, sessionId)
+                .build();
+        return new IssuedToken(sign(claims), expiresAt, "session:" + sessionId, List.of(JwtSecurityConfiguration.SESSION_AGENT));
+    }
+
+    private String sign(JWTClaimsSet claims) {
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         try {
             jwt.sign(new MACSigner(properties.jwtSecret().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign token", e);
         }
-        return new IssuedToken(jwt.serialize(), expiresAt, subject,
-                roles.stream().map(r -> r.name().toLowerCase(Locale.ROOT)).toList());
+        return jwt.serialize();
     }
 
     public record IssuedToken(String token, Instant expiresAt, String user, List<String> roles) {

@@ -4,6 +4,8 @@ import io.r2dbc.spi.Readable;
 import io.vigil.core.session.SessionStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /** One {@code session_view} row as read through R2DBC; the API shapes are made from it, never the row itself. */
@@ -11,7 +13,10 @@ record SessionRow(String sessionId, String userId, SessionStatus status, String 
                   String osType, String protocol, String nodeName, Integer vmid, Instant vmDestroyedAt,
                   String guestAddress, String connectionId, String guacamoleUrl, Instant requestedAt,
                   Instant expiresAt, Instant endedAt, String failureReason, int retryAttempt, String lastError,
-                  long lastSequence, Instant updatedAt) {
+                  Instant idleSince, Instant hibernatesAt, Instant hibernatedAt, String hibernationReason,
+                  String resumeFailure, long lastSequence, Instant updatedAt) {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
 
     static SessionRow from(Readable row) {
         Integer retry = row.get("retry_attempt", Integer.class);
@@ -36,6 +41,11 @@ record SessionRow(String sessionId, String userId, SessionStatus status, String 
                 row.get("failure_reason", String.class),
                 retry == null ? 0 : retry,
                 row.get("last_error", String.class),
+                row.get("idle_since", Instant.class),
+                row.get("hibernates_at", Instant.class),
+                row.get("hibernated_at", Instant.class),
+                row.get("hibernation_reason", String.class),
+                row.get("resume_failure", String.class),
                 seq == null ? 0 : seq,
                 row.get("updated_at", Instant.class));
     }
@@ -44,9 +54,12 @@ record SessionRow(String sessionId, String userId, SessionStatus status, String 
         return userId.equals(user);
     }
 
-    /** Seconds until expiry while the session runs; 0 once it is over, or when the deadline has passed. */
+    /**
+     * Seconds until expiry while the session is live (hibernating included: it keeps its end time); 0 once it is
+     * ending or over, or when the deadline has passed.
+     */
     long timeRemainingSeconds(Instant now) {
-        if (!status.running()) {
+        if (!status.live()) {
             return 0;
         }
         return Math.max(0, Duration.between(now, expiresAt).toSeconds());
@@ -55,6 +68,39 @@ record SessionRow(String sessionId, String userId, SessionStatus status, String 
     /** The client URL is only worth anything while the session is active. */
     String usableGuacamoleUrl() {
         return status == SessionStatus.ACTIVE ? guacamoleUrl : null;
+    }
+
+    /** When the running idle warning hibernates the session; null unless one runs (only while active). */
+    Instant warnedHibernatesAt() {
+        return status == SessionStatus.ACTIVE ? hibernatesAt : null;
+    }
+
+    /** What the user should be told about the session now, in a sentence; null when there is nothing to say. */
+    String notice(Instant now) {
+        return switch (status) {
+            case ACTIVE -> {
+                Instant at = warnedHibernatesAt();
+                if (at == null) {
+                    yield null;
+                }
+                long minutes = Math.max(1, (Duration.between(now, at).toSeconds() + 59) / 60);
+                String since = idleSince == null ? "No activity" : "No activity since " + CLOCK.format(idleSince);
+                yield since + ": hibernating in " + minutes + (minutes == 1 ? " minute" : " minutes")
+                        + " unless you use it";
+            }
+            case SUSPENDING -> "Hibernating…";
+            case HIBERNATING -> resumeFailure != null
+                    ? "Resume failed: " + withoutFinalStop(resumeFailure) + ". You can try again."
+                    : "Hibernated" + (hibernationReason == null ? "" : " (" + hibernationReason + ")")
+                            + ": resume it with POST /api/v1/sessions/" + sessionId + "/resume";
+            case RESUMING -> "Resuming…";
+            default -> null;
+        };
+    }
+
+    private static String withoutFinalStop(String text) {
+        String trimmed = text.strip();
+        return trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
     }
 
     String statusName() {

@@ -1,13 +1,21 @@
 package io.vigil.query.session;
 
 import io.vigil.core.session.EndReason;
+import io.vigil.core.session.HibernationFailed;
+import io.vigil.core.session.HibernationStarted;
+import io.vigil.core.session.IdleWarningCancelled;
+import io.vigil.core.session.IdleWarningIssued;
 import io.vigil.core.session.ProvisioningRetryScheduled;
+import io.vigil.core.session.ResumeFailed;
+import io.vigil.core.session.ResumeStarted;
 import io.vigil.core.session.SessionActivated;
 import io.vigil.core.session.SessionEnded;
 import io.vigil.core.session.SessionEnding;
 import io.vigil.core.session.SessionFailed;
+import io.vigil.core.session.SessionHibernated;
 import io.vigil.core.session.SessionId;
 import io.vigil.core.session.SessionRequested;
+import io.vigil.core.session.SessionResumed;
 import io.vigil.core.session.VmBooted;
 import io.vigil.core.session.VmCloned;
 import io.vigil.core.session.VmDestroyed;
@@ -91,7 +99,57 @@ public class SessionViewProjection {
 
     @EventHandler
     void on(SessionEnding e, @SequenceNumber long seq, @Timestamp Instant at) {
-        update(e.sessionId(), seq, at, "status = 'ending'");
+        // an ending session hibernates no more: a warning that was running is over
+        update(e.sessionId(), seq, at, "status = 'ending', idle_since = NULL, hibernates_at = NULL");
+    }
+
+    // Hibernation and resume. The idle warning keeps the session active: it only changes what its user is told.
+
+    @EventHandler
+    void on(IdleWarningIssued e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.sessionId(), seq, at, "idle_since = ?, hibernates_at = ?", ts(e.idleSince()), ts(e.hibernatesAt()));
+    }
+
+    @EventHandler
+    void on(IdleWarningCancelled e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.sessionId(), seq, at, "idle_since = NULL, hibernates_at = NULL");
+    }
+
+    @EventHandler
+    void on(HibernationStarted e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.sessionId(), seq, at,
+                "status = 'suspending', hibernation_reason = ?, idle_since = NULL, hibernates_at = NULL",
+                lower(e.reason()));
+    }
+
+    /** The Guacamole connection is gone with the running VM: its id and client URL are no longer any use. */
+    @EventHandler
+    void on(SessionHibernated e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.sessionId(), seq, at,
+                "status = 'hibernating', hibernated_at = ?, connection_id = NULL, guacamole_url = NULL", ts(at));
+    }
+
+    /** The VM still runs and its connection is still there: active again, the reason kept for admins. */
+    @EventHandler
+    void on(HibernationFailed e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.sessionId(), seq, at, "status = 'active', hibernation_reason = NULL, last_error = ?", e.reason());
+    }
+
+    @EventHandler
+    void on(ResumeStarted e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.sessionId(), seq, at, "status = 'resuming', resume_failure = NULL");
+    }
+
+    @EventHandler
+    void on(SessionResumed e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.sessionId(), seq, at, "status = 'active', connection_id = ?, guacamole_url = ?, hibernated_at = NULL,"
+                + " hibernation_reason = NULL, resume_failure = NULL", e.connectionId(), e.clientUrl());
+    }
+
+    /** Back to hibernating (hibernated_at stays the first suspension's); the user may try again. */
+    @EventHandler
+    void on(ResumeFailed e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.sessionId(), seq, at, "status = 'hibernating', resume_failure = ?", e.reason());
     }
 
     @EventHandler

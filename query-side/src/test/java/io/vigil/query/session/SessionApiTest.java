@@ -83,10 +83,11 @@ class SessionApiTest extends QuerySideIntegrationTest {
         Map<String, Object> view = getObject("/api/v1/sessions/" + alicesSecond.id(), token("alice", Role.ENGINEER));
 
         assertThat(view).containsOnlyKeys("id", "status", "template", "node_name", "requested_at", "expires_at",
-                "time_remaining_seconds", "guacamole_url", "failure_reason");
+                "time_remaining_seconds", "guacamole_url", "failure_reason", "hibernates_at", "notice");
         assertThat(view).containsEntry("status", "active").containsEntry("node_name", "pve-2")
                 .containsEntry("guacamole_url", "https://guac/#/client/Nzc")
-                .containsEntry("expires_at", alicesSecond.expiresAt.toString());
+                .containsEntry("expires_at", alicesSecond.expiresAt.toString())
+                .containsEntry("hibernates_at", null).containsEntry("notice", null);
         assertThat(view.toString()).doesNotContain("10.1.1.1").doesNotContain("911");
     }
 
@@ -97,7 +98,8 @@ class SessionApiTest extends QuerySideIntegrationTest {
         assertThat(all).extracting(s -> s.get("id")).containsExactly(bobs.id(), alicesSecond.id(), alicesFirst.id());
         assertThat(all.get(1)).containsEntry("user_id", "alice").containsEntry("vmid", 911)
                 .containsEntry("guest_address", "10.1.1.1").containsEntry("connection_id", "77")
-                .containsKeys("failure_reason", "retry_attempt", "last_error");
+                .containsKeys("failure_reason", "retry_attempt", "last_error", "hibernates_at", "hibernated_at",
+                        "hibernation_reason", "resume_failure");
     }
 
     @Test

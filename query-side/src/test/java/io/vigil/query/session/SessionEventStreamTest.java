@@ -3,10 +3,12 @@ package io.vigil.query.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.core.session.EndReason;
+import io.vigil.core.session.HibernationReason;
 import io.vigil.platform.security.Role;
 import io.vigil.query.QuerySideIntegrationTest;
 import io.vigil.query.SessionStory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.ParameterizedTypeReference;
@@ -63,6 +65,40 @@ class SessionEventStreamTest extends QuerySideIntegrationTest {
                 .thenConsumeWhile(e -> "ending".equals(e.data().get("status")))
                 .assertNext(ended -> assertThat(ended.data()).containsEntry("status", "ended"))
                 .expectComplete()
+                .verify(STREAM_WITHIN);
+    }
+
+    @Test
+    void an_idle_warning_hibernation_and_resume_reach_an_open_stream() {
+        SessionStory s = new SessionStory("fiona");
+        publish(s.requested(), s.reserved(923), s.cloned(), s.booted("10.2.2.4"), s.activated("57", "https://guac/#/client/NTc"));
+        awaitProjected(s.id(), s.last());
+
+        StepVerifier.create(views(s.id(), token("fiona", Role.ENGINEER)))
+                .assertNext(first -> assertThat(first.data()).containsEntry("status", "active")
+                        .containsEntry("notice", null).containsEntry("hibernates_at", null))
+                .then(() -> publish(s.idleWarning(Instant.now().minusSeconds(900), Instant.now().plusSeconds(300))))
+                .assertNext(warned -> {
+                    assertThat(warned.data()).containsEntry("status", "active")
+                            .containsEntry("guacamole_url", "https://guac/#/client/NTc");
+                    assertThat((String) warned.data().get("notice")).contains("hibernating in");
+                    assertThat(warned.data().get("hibernates_at")).isNotNull();
+                })
+                .then(() -> publish(s.hibernating(HibernationReason.IDLE), s.hibernated()))
+                // changes committed together may arrive as one event: "suspending" may or may not show up
+                .thenConsumeWhile(e -> "suspending".equals(e.data().get("status")))
+                .assertNext(hibernated -> {
+                    assertThat(hibernated.data()).containsEntry("status", "hibernating")
+                            .containsEntry("guacamole_url", null).containsEntry("hibernates_at", null)
+                            .doesNotContainKeys("vmid", "guest_address", "connection_id");
+                    assertThat((String) hibernated.data().get("notice")).startsWith("Hibernated (idle)");
+                    assertThat(((Number) hibernated.data().get("time_remaining_seconds")).longValue()).isPositive();
+                })
+                .then(() -> publish(s.resuming(), s.resumed("58", "https://guac/#/client/NTg")))
+                .thenConsumeWhile(e -> "resuming".equals(e.data().get("status")))
+                .assertNext(resumed -> assertThat(resumed.data()).containsEntry("status", "active")
+                        .containsEntry("guacamole_url", "https://guac/#/client/NTg").containsEntry("notice", null))
+                .thenCancel()
                 .verify(STREAM_WITHIN);
     }
 

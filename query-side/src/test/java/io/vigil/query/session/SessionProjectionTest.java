@@ -3,16 +3,29 @@ package io.vigil.query.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.core.session.EndReason;
+import io.vigil.core.session.HibernationFailed;
+import io.vigil.core.session.HibernationReason;
+import io.vigil.core.session.HibernationStarted;
+import io.vigil.core.session.IdleWarningCancelled;
+import io.vigil.core.session.IdleWarningIssued;
+import io.vigil.core.session.ResumeFailed;
+import io.vigil.core.session.ResumeStarted;
 import io.vigil.core.session.SessionActivated;
 import io.vigil.core.session.SessionEnding;
+import io.vigil.core.session.SessionHibernated;
 import io.vigil.core.session.SessionRequested;
+import io.vigil.core.session.SessionResumed;
 import io.vigil.core.session.VmBooted;
 import io.vigil.core.session.VmCloned;
 import io.vigil.core.session.VmIdReserved;
 import io.vigil.platform.security.Role;
 import io.vigil.query.QuerySideIntegrationTest;
 import io.vigil.query.SessionStory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -128,6 +141,143 @@ class SessionProjectionTest extends QuerySideIntegrationTest {
                 .containsEntry("connection_id", "8").containsEntry("vmid", 904);
     }
 
+    @Test
+    void an_idle_warning_shows_when_the_session_hibernates_and_goes_away_on_activity() {
+        SessionStory s = activeSession("fiona", 905, "9");
+        String fiona = token("fiona", Role.ENGINEER);
+        Instant idleSince = Instant.parse("2026-11-21T10:02:00Z");
+        Instant hibernatesAt = Instant.now().plus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.MILLIS);
+
+        publish(s.idleWarning(idleSince, hibernatesAt));
+        awaitProjected(s.id(), s.last());
+        assertThat(getObject("/api/v1/sessions/" + s.id(), fiona))
+                .containsEntry("status", "active").containsEntry("guacamole_url", "https://guac/#/client/OQ")
+                .containsEntry("hibernates_at", hibernatesAt.toString())
+                .containsEntry("notice", "No activity since 10:02 UTC: hibernating in 5 minutes unless you use it");
+        assertThat(getObject("/api/v1/admin/sessions/" + s.id(), token("root", Role.ADMIN)))
+                .containsEntry("hibernates_at", hibernatesAt.toString());
+
+        publish(s.idleWarningCancelled());
+        awaitProjected(s.id(), s.last());
+        assertThat(getObject("/api/v1/sessions/" + s.id(), fiona))
+                .containsEntry("status", "active").containsEntry("hibernates_at", null).containsEntry("notice", null);
+        assertThat(row(s.id())).containsEntry("idle_since", null).containsEntry("hibernates_at", null);
+    }
+
+    @Test
+    void a_hibernated_session_keeps_its_clock_and_comes_back_active_with_a_new_client_url() {
+        SessionStory s = activeSession("gina", 906, "10");
+        String gina = token("gina", Role.ENGINEER);
+        String admin = token("root", Role.ADMIN);
+
+        publish(s.hibernating(HibernationReason.REQUESTED));
+        awaitProjected(s.id(), s.last());
+        assertThat(getObject("/api/v1/sessions/" + s.id(), gina))
+                .containsEntry("status", "suspending").containsEntry("guacamole_url", null)
+                .containsEntry("notice", "Hibernating…");
+
+        publish(s.hibernated());
+        awaitProjected(s.id(), s.last());
+        Map<String, Object> hibernating = getObject("/api/v1/sessions/" + s.id(), gina);
+        assertThat(hibernating).containsOnlyKeys("id", "status", "template", "node_name", "requested_at",
+                        "expires_at", "time_remaining_seconds", "guacamole_url", "failure_reason", "hibernates_at",
+                        "notice")
+                .containsEntry("status", "hibernating").containsEntry("guacamole_url", null)
+                .containsEntry("hibernates_at", null)
+                .containsEntry("notice", "Hibernated (requested): resume it with POST /api/v1/sessions/" + s.id() + "/resume");
+        assertThat(((Number) hibernating.get("time_remaining_seconds")).longValue()).isBetween(3500L, 3600L);
+        assertThat(hibernating.toString()).doesNotContain("10.0.0.6").doesNotContain("client/MTA");
+        Map<String, Object> internals = getObject("/api/v1/admin/sessions/" + s.id(), admin);
+        assertThat(internals).containsEntry("status", "hibernating").containsEntry("hibernation_reason", "requested")
+                .containsEntry("connection_id", null).containsEntry("guacamole_url", null)
+                .containsEntry("vm_held", true).containsEntry("resume_failure", null);
+        assertThat(internals.get("hibernated_at")).isNotNull();
+
+        publish(s.resuming());
+        awaitProjected(s.id(), s.last());
+        assertThat(getObject("/api/v1/sessions/" + s.id(), gina))
+                .containsEntry("status", "resuming").containsEntry("guacamole_url", null)
+                .containsEntry("notice", "Resuming…");
+
+        publish(s.resumed("11", "https://guac/#/client/MTE"));
+        awaitProjected(s.id(), s.last());
+        assertThat(getObject("/api/v1/sessions/" + s.id(), gina))
+                .containsEntry("status", "active").containsEntry("guacamole_url", "https://guac/#/client/MTE")
+                .containsEntry("notice", null);
+        assertThat(getObject("/api/v1/admin/sessions/" + s.id(), admin))
+                .containsEntry("connection_id", "11").containsEntry("hibernated_at", null)
+                .containsEntry("hibernation_reason", null);
+    }
+
+    @Test
+    void a_failed_resume_leaves_the_session_hibernating_with_the_reason_until_the_next_try() {
+        SessionStory s = activeSession("hana", 907, "12");
+        String hana = token("hana", Role.ENGINEER);
+        String admin = token("root", Role.ADMIN);
+
+        publish(s.idleWarning(Instant.now().minusSeconds(600), Instant.now().plusSeconds(300)),
+                s.hibernating(HibernationReason.IDLE), s.hibernated(), s.resuming(),
+                s.resumeFailed("guest did not answer within 120 s"));
+        awaitProjected(s.id(), s.last());
+        assertThat(getObject("/api/v1/sessions/" + s.id(), hana))
+                .containsEntry("status", "hibernating").containsEntry("guacamole_url", null)
+                .containsEntry("hibernates_at", null)
+                .containsEntry("notice", "Resume failed: guest did not answer within 120 s. You can try again.");
+        assertThat(getObject("/api/v1/admin/sessions/" + s.id(), admin))
+                .containsEntry("hibernation_reason", "idle")
+                .containsEntry("resume_failure", "guest did not answer within 120 s");
+
+        publish(s.resuming());
+        awaitProjected(s.id(), s.last());
+        assertThat(getObject("/api/v1/admin/sessions/" + s.id(), admin))
+                .containsEntry("status", "resuming").containsEntry("resume_failure", null);
+    }
+
+    @Test
+    void a_failed_hibernation_leaves_the_session_active_with_its_connection() {
+        SessionStory s = activeSession("iris", 908, "13");
+
+        publish(s.hibernating(HibernationReason.IDLE), s.hibernationFailed("suspend timed out"));
+        awaitProjected(s.id(), s.last());
+
+        assertThat(getObject("/api/v1/sessions/" + s.id(), token("iris", Role.ENGINEER)))
+                .containsEntry("status", "active").containsEntry("guacamole_url", "https://guac/#/client/MTM")
+                .containsEntry("notice", null);
+        assertThat(getObject("/api/v1/admin/sessions/" + s.id(), token("root", Role.ADMIN)))
+                .containsEntry("connection_id", "13").containsEntry("last_error", "suspend timed out")
+                .containsEntry("hibernation_reason", null);
+    }
+
+    @Test
+    void hibernation_events_handled_twice_or_late_do_not_move_the_view() {
+        SessionStory s = new SessionStory("jane");
+        var warned = s.idleWarning(Instant.now().minusSeconds(600), Instant.now().plusSeconds(300));
+        List<DomainEventMessage<?>> story = List.of(s.requested(), s.reserved(909), s.cloned(), s.booted("10.0.0.9"),
+                s.activated("14", "https://guac/#/client/MTQ"), warned, s.idleWarningCancelled(),
+                s.hibernating(HibernationReason.REQUESTED), s.hibernationFailed("lock timeout"),
+                s.hibernating(HibernationReason.REQUESTED), s.hibernated(), s.resuming(), s.resumeFailed("no"),
+                s.resuming(), s.resumed("15", "https://guac/#/client/MTU"));
+        story.forEach(this::handle);
+        Map<String, Object> once = row(s.id());
+
+        story.forEach(this::handle);
+        handle(warned);
+
+        assertThat(row(s.id())).isEqualTo(once);
+        assertThat(once).containsEntry("status", "active").containsEntry("connection_id", "15")
+                .containsEntry("hibernates_at", null).containsEntry("resume_failure", null)
+                .containsEntry("last_sequence", 14L);
+    }
+
+    private SessionStory activeSession(String user, int vmid, String connectionId) {
+        SessionStory s = new SessionStory(user);
+        String url = "https://guac/#/client/" + Base64.getEncoder().withoutPadding()
+                .encodeToString(connectionId.getBytes(StandardCharsets.UTF_8));
+        publish(s.requested(), s.reserved(vmid), s.cloned(), s.booted("10.0.0." + (vmid - 900)), s.activated(connectionId, url));
+        awaitProjected(s.id(), s.last());
+        return s;
+    }
+
     private Map<String, Object> row(String id) {
         return jdbc.queryForMap("SELECT * FROM session_view WHERE session_id = ?", id);
     }
@@ -148,6 +298,22 @@ class SessionProjectionTest extends QuerySideIntegrationTest {
         } else if (event instanceof SessionActivated e) {
             projection.on(e, seq, at);
         } else if (event instanceof SessionEnding e) {
+            projection.on(e, seq, at);
+        } else if (event instanceof IdleWarningIssued e) {
+            projection.on(e, seq, at);
+        } else if (event instanceof IdleWarningCancelled e) {
+            projection.on(e, seq, at);
+        } else if (event instanceof HibernationStarted e) {
+            projection.on(e, seq, at);
+        } else if (event instanceof SessionHibernated e) {
+            projection.on(e, seq, at);
+        } else if (event instanceof HibernationFailed e) {
+            projection.on(e, seq, at);
+        } else if (event instanceof ResumeStarted e) {
+            projection.on(e, seq, at);
+        } else if (event instanceof SessionResumed e) {
+            projection.on(e, seq, at);
+        } else if (event instanceof ResumeFailed e) {
             projection.on(e, seq, at);
         } else {
             throw new IllegalArgumentException("not used here: " + message.getPayloadType());

@@ -112,6 +112,15 @@ final class GuacamoleApi {
             String username = r.params().getOrDefault("username", "student");
             return SimReply.ok(Json.object().put("identifier", state.open(r.segment(2), username)));
         }
+        // What a user's browser does with the client URL Vigil hands out: open it, and later close the tab.
+        if (r.is(POST, "sim", "client", "*", "open")) {
+            String username = r.params().getOrDefault("username", "student");
+            return SimReply.ok(Json.object().put("identifier",
+                    state.open(GuacamoleState.connectionOfClient(r.segment(2)), username)));
+        }
+        if (r.is(POST, "sim", "client", "*", "close")) {
+            return SimReply.ok(Json.object().put("closed", state.closeAll(GuacamoleState.connectionOfClient(r.segment(2)))));
+        }
         if (r.is(POST, "sim", "active", "*", "close")) {
             if (!state.close(r.segment(2))) {
                 throw GuacError.notFound("No such active connection: \"" + r.segment(2) + "\"");

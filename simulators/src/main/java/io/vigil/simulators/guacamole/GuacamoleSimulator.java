@@ -62,6 +62,16 @@ public final class GuacamoleSimulator implements AutoCloseable {
         return state.open(connectionId, username);
     }
 
+    /** Simulates a user opening a client URL Vigil handed out ({@code .../#/client/{id}}); returns the active id. */
+    public String openClient(String clientUrl, String username) {
+        return state.open(GuacamoleState.connectionOfClient(clientUrl), username);
+    }
+
+    /** Simulates the user closing every tab on that client URL; answers how many tunnels closed. */
+    public int closeClient(String clientUrl) {
+        return state.closeAll(GuacamoleState.connectionOfClient(clientUrl));
+    }
+
     /** @return false if it was not open */
     public boolean closeActive(String activeId) {
         return state.close(activeId);

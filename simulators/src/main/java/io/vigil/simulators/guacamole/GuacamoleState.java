@@ -122,6 +122,8 @@ final class GuacamoleState {
         if (connections.remove(id) == null) {
             throw GuacError.notFound("No such connection: \"" + id + "\"");
         }
+        // the tunnels to it do not outlive it here (in Guacamole they end when the remote goes away)
+        active.values().removeIf(a -> a.connectionIdentifier.equals(id));
     }
 
     private void apply(Connection c, JsonNode body) {
@@ -192,6 +194,37 @@ final class GuacamoleState {
         active.put(id, new Active(id, connectionId, now, username));
         c.lastActive = now;
         return id;
+    }
+
+    /** Closes every active connection to {@code connectionId}; answers how many there were. */
+    synchronized int closeAll(String connectionId) {
+        require(connectionId);
+        int before = active.size();
+        active.values().removeIf(a -> a.connectionIdentifier.equals(connectionId));
+        int closed = before - active.size();
+        if (closed > 0) {
+            connections.get(connectionId).lastActive = System.currentTimeMillis();
+        }
+        return closed;
+    }
+
+    /**
+     * The connection a client URL opens: the last path segment of {@code .../#/client/{id}} is the unpadded
+     * base64url of {@code connectionId NUL "c" NUL dataSource}. Accepts the whole URL or just that segment.
+     */
+    static String connectionOfClient(String clientUrlOrId) {
+        String encoded = clientUrlOrId.substring(clientUrlOrId.lastIndexOf('/') + 1);
+        String decoded;
+        try {
+            decoded = new String(java.util.Base64.getUrlDecoder().decode(encoded), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw GuacError.badRequest("Not a Guacamole client id: \"" + encoded + "\"");
+        }
+        int end = decoded.indexOf('\0');
+        if (end <= 0) {
+            throw GuacError.badRequest("Not a Guacamole client id: \"" + encoded + "\"");
+        }
+        return decoded.substring(0, end);
     }
 
     /** @return whether it was open */

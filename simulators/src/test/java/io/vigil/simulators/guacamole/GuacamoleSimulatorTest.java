@@ -132,4 +132,26 @@ class GuacamoleSimulatorTest {
         assertThat(http.get("/api/session/data/postgresql/connections/" + id + "?token=" + token)
                 .body().path("lastActive").isNumber()).isTrue();
     }
+
+    @Test
+    void a_client_url_is_opened_and_closed_like_a_browser_tab_and_deleting_the_connection_ends_its_tunnels() {
+        String token = login();
+        String id = http.sendJson(HttpMethod.POST,
+                "/api/session/data/postgresql/connections?token=" + token, CONNECTION)
+                .body().path("identifier").asString();
+        String client = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((id + "\0c\0postgresql").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String url = "/api/session/data/postgresql/activeConnections?token=" + token;
+
+        assertThat(http.postForm("/sim/client/" + client + "/open", Map.of()).status()).isEqualTo(200);
+        assertThat(sim.openClient("https://guac.example/#/client/" + client, "ann")).isNotBlank();
+        assertThat(http.get(url).body().size()).isEqualTo(2);
+        assertThat(http.postForm("/sim/client/" + client + "/close", Map.of()).body().path("closed").asInt()).isEqualTo(2);
+        assertThat(http.get(url).body().size()).isZero();
+        assertThat(http.postForm("/sim/client/not-base64!/open", Map.of()).status()).isEqualTo(400);
+
+        sim.openClient(client, "ann");
+        http.delete("/api/session/data/postgresql/connections/" + id + "?token=" + token);
+        assertThat(http.get(url).body().size()).isZero();
+    }
 }

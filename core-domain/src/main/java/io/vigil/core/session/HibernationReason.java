@@ -1,0 +1,8 @@
+package io.vigil.core.session;
+
+public enum HibernationReason {
+    /** No activity for the idle threshold, and none during the warning that followed. */
+    IDLE,
+    /** The owner (or an admin) asked for it. */
+    REQUESTED
+}
