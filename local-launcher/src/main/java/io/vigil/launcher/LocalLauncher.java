@@ -76,6 +76,10 @@ public final class LocalLauncher {
             local.put("vigil.guacamole.base-url", guacamole.baseUrl());
             local.put("vigil.guacamole.username", guacamole.config().username());
             local.put("vigil.guacamole.password", guacamole.config().password());
+            // short enough to watch a session hibernate during a tour (production: 10 and 5 minutes, 15 s)
+            local.put("vigil.hibernation.idle-threshold", "2m");
+            local.put("vigil.hibernation.warning", "1m");
+            local.put("vigil.hibernation.activity-poll-interval", "5s");
             log.info("Simulated Proxmox VE API on {} (token {}=...), simulated Guacamole on {}",
                     proxmox.baseUrl(), PROXMOX_TOKEN_ID, guacamole.baseUrl());
         }
