@@ -150,6 +150,21 @@ class HibernationLifecycleTest {
     }
 
     @Test
+    void opening_the_connection_during_the_warning_cancels_it() {
+        String dave = token("dave");
+        String id = requestActive(dave);
+        String url = (String) session(dave, id).get("guacamole_url");
+        await().atMost(Duration.ofSeconds(10)).until(() -> session(dave, id), s -> s.get("hibernates_at") != null);
+
+        String tab = guacamole.openClient(url, "dave");
+        await().atMost(Duration.ofSeconds(5)).until(() -> session(dave, id),
+                s -> "active".equals(s.get("status")) && s.get("hibernates_at") == null && s.get("notice") == null);
+        assertThat(events(id, "IdleWarningCancelled")).isEqualTo(1);
+        assertThat(events(id, "HibernationStarted")).isZero();
+        guacamole.closeActive(tab);
+    }
+
+    @Test
     void an_agent_heartbeat_cancels_the_warning_and_counts_only_for_its_own_session() {
         String carol = token("carol");
         String id = requestActive(carol);

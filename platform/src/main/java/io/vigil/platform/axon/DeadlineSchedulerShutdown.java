@@ -1,6 +1,7 @@
 package io.vigil.platform.axon;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -11,10 +12,11 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class DeadlineSchedulerShutdown implements SmartLifecycle {
-    private final Scheduler scheduler;
+    private final ObjectProvider<Scheduler> scheduler;
     private volatile boolean running;
 
-    DeadlineSchedulerShutdown(Scheduler scheduler) {
+    /** A service without deadlines (the standalone query side) runs no scheduler. */
+    DeadlineSchedulerShutdown(ObjectProvider<Scheduler> scheduler) {
         this.scheduler = scheduler;
     }
 
@@ -25,7 +27,7 @@ class DeadlineSchedulerShutdown implements SmartLifecycle {
 
     @Override
     public void stop() {
-        scheduler.stop();
+        scheduler.ifAvailable(Scheduler::stop);
         running = false;
     }
 
