@@ -1,7 +1,7 @@
 package io.vigil.core;
 
 /**
- * A refusal the user can act on. {@code code} is stable and documented (docs/api.md); the message is for people.
+ * A refusal the user can act on. {@code code} is stable and documented (docs/api-command.md); the message is for people.
  * Thrown by aggregates and policies before any event is applied, so a refused command writes nothing.
  */
 public class DomainException extends RuntimeException {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.vigil.platform.security.Role;
 import io.vigil.platform.security.TokenIssuer;
-import io.vigil.platform.test.TestServices;
 import io.vigil.simulators.guacamole.GuacamoleSimConfig;
 import io.vigil.simulators.guacamole.GuacamoleSimulator;
 import io.vigil.simulators.proxmox.ProxmoxSimConfig;
@@ -37,20 +36,12 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(classes = VigilApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class HibernationLifecycleTest {
     static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() { };
-    static final ProxmoxSimulator proxmox = ProxmoxSimulator.start(ProxmoxSimConfig.defaults().withApiToken("root@pam!vigil=s3cret"));
+    static final ProxmoxSimulator proxmox = ProxmoxSimulator.start(ProxmoxSimConfig.defaults().withApiToken(Simulated.PROXMOX_TOKEN));
     static final GuacamoleSimulator guacamole = GuacamoleSimulator.start(GuacamoleSimConfig.defaults());
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        TestServices.register(registry);
-        registry.add("vigil.proxmox.base-url", proxmox::baseUrl);
-        registry.add("vigil.proxmox.token-id", () -> "root@pam!vigil");
-        registry.add("vigil.proxmox.token-secret", () -> "s3cret");
-        registry.add("vigil.guacamole.base-url", guacamole::baseUrl);
-        registry.add("vigil.guacamole.username", () -> "guacadmin");
-        registry.add("vigil.guacamole.password", () -> "guacadmin");
-        registry.add("vigil.provisioning.guest-port-override", proxmox::guestPort);
-        registry.add("vigil.provisioning.retry-backoff", () -> "100ms,200ms,300ms");
+        Simulated.register(registry, proxmox, guacamole);
         registry.add("vigil.provisioning.quota-per-user", () -> "1");
         registry.add("vigil.hibernation.idle-threshold", () -> "2s");
         registry.add("vigil.hibernation.warning", () -> "2s");
