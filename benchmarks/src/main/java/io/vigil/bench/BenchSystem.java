@@ -35,6 +35,11 @@ final class BenchSystem implements AutoCloseable {
     static final String PROXMOX_TOKEN_SECRET = "bench-secret";
     /** A Redis database of its own, so node figures of test runs sharing the machine's Redis do not mix in. */
     static final int REDIS_DATABASE = 9;
+    /**
+     * The hibernation parts' system (5–7) gets another: the first system's node figures (part 3 leaves 200 VMs)
+     * would otherwise count against the second one's fresh cluster until they age out.
+     */
+    static final int HIBERNATION_REDIS_DATABASE = 10;
 
     final ProxmoxSimulator proxmox;
     final GuacamoleSimulator guacamole;
@@ -62,8 +67,16 @@ final class BenchSystem implements AutoCloseable {
     }
 
     static BenchSystem start() {
+        return start(Map.of(), REDIS_DATABASE);
+    }
+
+    /**
+     * @param extra      properties on top of the bench's own (a {@code -D} on the bench JVM still wins)
+     * @param redisDatabase the Redis database for node figures
+     */
+    static BenchSystem start(Map<String, String> extra, int redisDatabase) {
         String jdbcUrl = TestServices.freshDatabase();
-        String redisUri = TestServices.redisUri() + "/" + REDIS_DATABASE;
+        String redisUri = TestServices.redisUri() + "/" + redisDatabase;
         ProxmoxSimulator proxmox = ProxmoxSimulator.start(ProxmoxSimConfig.defaults()
                 .withApiToken(PROXMOX_TOKEN_ID + "=" + PROXMOX_TOKEN_SECRET));
         GuacamoleSimulator guacamole = GuacamoleSimulator.start(GuacamoleSimConfig.defaults());
@@ -91,6 +104,7 @@ final class BenchSystem implements AutoCloseable {
         p.put("vigil.provisioning.quota-per-user", "100000");
         // a no-database baseline for the query throughput part (permitted without a token)
         p.put("management.endpoint.health.probes.enabled", "true");
+        p.putAll(extra);
 
         // Like LocalLauncher: after system properties (so -Dkey=value on the bench JVM overrides any of these),
         // before the services' own defaults.

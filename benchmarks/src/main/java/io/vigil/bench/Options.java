@@ -7,25 +7,43 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What to run and for how long. Arguments: {@code --parts=1,2,3,4}, {@code --quick} (short windows, for trying
- * the bench out), {@code --sessions=N} (part 2), {@code --burst=N} (part 3), {@code --connections=N} (part 4),
- * {@code --duration=S} (measured seconds per read run), {@code --append-duration=S}, {@code --warmup=S} (per
+ * What to run and for how long. Arguments: {@code --parts=1,2,3,4,5,6,7}, {@code --quick} (short windows, for
+ * trying the bench out), {@code --sessions=N} (part 2), {@code --burst=N} (part 3), {@code --connections=N} (part
+ * 4), {@code --duration=S} (measured seconds per read run), {@code --append-duration=S}, {@code --warmup=S} (per
  * measurement), {@code --read-warmup=S} (before the first read run: the JIT needs it), {@code --no-profile} (skip
- * the profiled extra run of part 4).
+ * the profiled extra run of part 4), {@code --idle-sessions=N} (part 5), {@code --resume-sessions=N} (part 6, per
+ * latency), {@code --resume-latencies=MS,MS} (part 6), {@code --idle-burst=N} (part 7), {@code --suspend-ms=MS}
+ * (the simulator's suspend latency, parts 5 and 7).
  */
 record Options(Set<Integer> parts, List<Integer> appendCallers, Duration appendDuration, Duration warmup,
                Duration shortWarmup, int sessions, int sseProbes, Duration pollInterval, int burst, int connections,
-               Duration readDuration, Duration readWarmup, boolean profile) {
+               Duration readDuration, Duration readWarmup, boolean profile, int idleSessions, int resumeSessions,
+               List<Integer> resumeLatenciesMs, int idleBurst, int suspendMs) {
+
+    static final Set<Integer> HIBERNATION_PARTS = Set.of(5, 6, 7);
+    private static final String KNOWN = "--parts=1,2,3,4,5,6,7 --quick --sessions=N --burst=N --connections=N --duration=S"
+            + " --append-duration=S --warmup=S --read-warmup=S --no-profile --idle-sessions=N --resume-sessions=N"
+            + " --resume-latencies=MS,MS --idle-burst=N --suspend-ms=MS";
+
+    boolean anyOf(Set<Integer> which) {
+        return parts.stream().anyMatch(which::contains);
+    }
+
+    boolean anyClassic() {
+        return parts.stream().anyMatch(p -> !HIBERNATION_PARTS.contains(p));
+    }
 
     String describe() {
         return "parts " + parts + "; part 1: " + appendCallers + " callers, " + appendDuration.toSeconds() + " s each; part 2: "
                 + sessions + " sessions; part 3: " + burst + " at once; part 4: " + connections + " connections, "
                 + readDuration.toSeconds() + " s each after " + readWarmup.toSeconds() + " s warm-up"
-                + (profile ? ", then a profiled run" : "");
+                + (profile ? ", then a profiled run" : "") + "; part 5: " + idleSessions + " sessions; part 6: "
+                + resumeSessions + " resumes at each resume latency " + resumeLatenciesMs + " ms; part 7: " + idleBurst
+                + " idle at once; suspend latency " + suspendMs + " ms";
     }
 
     static Options parse(String[] args) {
-        Set<Integer> parts = new LinkedHashSet<>(List.of(1, 2, 3, 4));
+        Set<Integer> parts = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7));
         boolean quick = false;
         Integer sessions = null;
         Integer burst = null;
@@ -35,6 +53,11 @@ record Options(Set<Integer> parts, List<Integer> appendCallers, Duration appendD
         Integer warmup = null;
         Integer readWarmup = null;
         boolean profile = true;
+        Integer idleSessions = null;
+        Integer resumeSessions = null;
+        List<Integer> resumeLatencies = List.of(0, 500);
+        int idleBurst = 100;
+        int suspendMs = 200;
         for (String raw : args) {
             for (String arg : raw.trim().split("\\s+")) {
                 if (arg.isBlank()) {
@@ -43,9 +66,16 @@ record Options(Set<Integer> parts, List<Integer> appendCallers, Duration appendD
                 String[] kv = arg.split("=", 2);
                 String value = kv.length > 1 ? kv[1] : "";
                 switch (kv[0]) {
+                    case "--help", "-h" -> throw new IllegalArgumentException("arguments: " + KNOWN
+                            + " (parts: 1 append throughput, 2 request to active, 3 burst, 4 query throughput,"
+                            + " 5 idle threshold to hibernated, 6 resume time, 7 many sessions idle at once;"
+                            + " see docs/benchmarks.md)");
                     case "--parts" -> {
                         parts.clear();
                         Arrays.stream(value.split(",")).map(String::trim).map(Integer::parseInt).forEach(parts::add);
+                        if (parts.stream().anyMatch(p -> p < 1 || p > 7)) {
+                            throw new IllegalArgumentException("parts are 1 to 7: " + value);
+                        }
                     }
                     case "--quick" -> quick = true;
                     case "--sessions" -> sessions = Integer.parseInt(value);
@@ -56,9 +86,13 @@ record Options(Set<Integer> parts, List<Integer> appendCallers, Duration appendD
                     case "--warmup" -> warmup = Integer.parseInt(value);
                     case "--read-warmup" -> readWarmup = Integer.parseInt(value);
                     case "--no-profile" -> profile = false;
-                    default -> throw new IllegalArgumentException("unknown argument " + arg
-                            + " (known: --parts=1,2,3,4 --quick --sessions=N --burst=N --connections=N --duration=S"
-                            + " --append-duration=S --warmup=S --read-warmup=S --no-profile)");
+                    case "--idle-sessions" -> idleSessions = Integer.parseInt(value);
+                    case "--resume-sessions" -> resumeSessions = Integer.parseInt(value);
+                    case "--resume-latencies" -> resumeLatencies = Arrays.stream(value.split(",")).map(String::trim)
+                            .map(Integer::parseInt).toList();
+                    case "--idle-burst" -> idleBurst = Integer.parseInt(value);
+                    case "--suspend-ms" -> suspendMs = Integer.parseInt(value);
+                    default -> throw new IllegalArgumentException("unknown argument " + arg + " (known: " + KNOWN + ")");
                 }
             }
         }
@@ -73,6 +107,9 @@ record Options(Set<Integer> parts, List<Integer> appendCallers, Duration appendD
                 connections != null ? connections : 64,
                 Duration.ofSeconds(duration != null ? duration : quick ? 4 : 15),
                 Duration.ofSeconds(readWarmup != null ? readWarmup : quick ? 15 : 90),
-                profile);
+                profile,
+                idleSessions != null ? idleSessions : quick ? 10 : 30,
+                resumeSessions != null ? resumeSessions : quick ? 5 : 20,
+                resumeLatencies, idleBurst, suspendMs);
     }
 }

@@ -14,6 +14,10 @@ import java.util.List;
  * Guacamole simulators, a fresh database) and measures it from an in-JVM load generator on 127.0.0.1. Prints
  * Markdown tables and writes them to {@code -Dbench.out} (default {@code target/results.md}).
  * <p>
+ * Parts 1-4 (append throughput, request to active, burst, query throughput) run on one system; parts 5-7 (idle
+ * detection to hibernation, resume, many sessions idle at once) on a second one started with short hibernation
+ * settings, so that sessions of parts 1-4 never hibernate under their feet.
+ * <p>
  * {@code ./mvnw -q -pl benchmarks -am -DskipTests -Pbench verify} — see docs/benchmarks.md.
  */
 public final class VigilBench {
@@ -22,7 +26,15 @@ public final class VigilBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args);
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            boolean help = java.util.Arrays.stream(args).anyMatch(a -> a.contains("--help") || a.trim().equals("-h"));
+            System.exit(help ? 0 : 2);
+            return;
+        }
         Report report = new Report();
         Path out = Path.of(System.getProperty("bench.out", "target/results.md"));
         long started = System.nanoTime();
@@ -30,35 +42,73 @@ public final class VigilBench {
         if (options.profile() && options.parts().contains(4)) {
             Profiler.initialise();
         }
-        BenchSystem system = BenchSystem.start();
-        try (Http http = new Http(system.baseUrl(), 2)) {
-            machine(report, system, options);
-            if (options.parts().contains(1)) {
-                new AppendBench(system, options, report).run();
-                system.awaitProcessorsIdle(Duration.ofSeconds(120));
+        BenchSystem system = null;
+        try {
+            boolean described = false;
+            if (options.anyClassic()) {
+                system = BenchSystem.start();
+                try (Http http = new Http(system.baseUrl(), 2)) {
+                    machine(report, system, options);
+                    described = true;
+                    if (options.parts().contains(1)) {
+                        new AppendBench(system, options, report).run();
+                        system.awaitProcessorsIdle(Duration.ofSeconds(120));
+                    }
+                    if (options.parts().contains(2)) {
+                        new LatencyBench(system, options, report, http).run();
+                        system.awaitProcessorsIdle(Duration.ofSeconds(60));
+                    }
+                    if (options.parts().contains(3)) {
+                        new BurstBench(system, options, report, http).run();
+                        system.awaitProcessorsIdle(Duration.ofSeconds(60));
+                    }
+                    if (options.parts().contains(4)) {
+                        new ReadBench(system, options, report, http).run();
+                    }
+                }
+                BenchSystem done = system;
+                system = null;
+                done.close();
             }
-            if (options.parts().contains(2)) {
-                new LatencyBench(system, options, report, http).run();
-                system.awaitProcessorsIdle(Duration.ofSeconds(60));
-            }
-            if (options.parts().contains(3)) {
-                new BurstBench(system, options, report, http).run();
-                system.awaitProcessorsIdle(Duration.ofSeconds(60));
-            }
-            if (options.parts().contains(4)) {
-                new ReadBench(system, options, report, http).run();
+            if (options.anyOf(Options.HIBERNATION_PARTS)) {
+                // Idle threshold, warning and sweep interval are read once at start-up, and at 2 s a session of
+                // parts 1-4 would hibernate under their feet: parts 5-7 get a system of their own.
+                system = BenchSystem.start(Hibernation.PROPERTIES, BenchSystem.HIBERNATION_REDIS_DATABASE);
+                try (Http http = new Http(system.baseUrl(), 2)) {
+                    if (!described) {
+                        machine(report, system, options);
+                    }
+                    report.line("");
+                    report.line("Parts 5-7 run on a second system started for them (fresh database, fresh simulators, Redis"
+                            + " database " + BenchSystem.HIBERNATION_REDIS_DATABASE + "), with short hibernation settings:"
+                            + " " + Hibernation.Settings.of(system).describe() + ".");
+                    if (options.parts().contains(5)) {
+                        new IdleBench(system, options, report, http).run();
+                        system.awaitProcessorsIdle(Duration.ofSeconds(60));
+                    }
+                    if (options.parts().contains(6)) {
+                        new ResumeBench(system, options, report, http).run();
+                        system.awaitProcessorsIdle(Duration.ofSeconds(60));
+                    }
+                    if (options.parts().contains(7)) {
+                        new IdleBurstBench(system, options, report, http).run();
+                    }
+                }
             }
             report.summary();
             report.line("");
             report.line("Total run time " + Math.round((System.nanoTime() - started) / 1e9) + " s.");
         } catch (Exception | Error e) {
             exit = 1;
+            report.summary();
             report.line("");
             report.line("**The benchmark stopped with an error:** `" + e + "`");
             e.printStackTrace();
         } finally {
             report.write(out);
-            system.close();
+            if (system != null) {
+                system.close();
+            }
         }
         // a few libraries leave non-daemon threads behind (embedded servers, pools): do not wait for them
         System.exit(exit);
@@ -86,7 +136,8 @@ public final class VigilBench {
                 List.of("PostgreSQL", pg + " at " + system.jdbcUrl.replaceAll("/[^/]*$", "")
                         + " (synchronous_commit=" + syncCommit + ", fsync=" + fsync + ", shared_buffers=" + sharedBuffers + "), fresh database"),
                 List.of("Redis", system.redisUri),
-                List.of("simulators", "Proxmox and Guacamole in this JVM, zero latency, no faults"),
+                List.of("simulators", "Proxmox and Guacamole in this JVM, zero latency, no faults (parts 5-7: the suspend and"
+                        + " resume latencies each part states)"),
                 List.of("benchmark", options.describe())));
         report.line("The load generator, the system under test and PostgreSQL share these processors.");
     }

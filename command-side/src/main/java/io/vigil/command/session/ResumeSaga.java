@@ -145,7 +145,7 @@ public class ResumeSaga {
     private void awaitTask(Runnable onSuccess) {
         TaskStatus status = vm.task(node, upid);
         if (!status.finished()) {
-            poll = poll.lookAgainLater(deadlines, POLL, clock.instant(), properties.waitLimit(), properties.pollMax(),
+            poll = poll.lookAgainLater(deadlines, POLL, clock.instant(), properties.waitLimit(), hibernation.resumePollMax(),
                     "Proxmox task " + upid + " on VM " + vmid);
             return;
         }
@@ -164,7 +164,7 @@ public class ResumeSaga {
     private void awaitGuest() {
         Optional<String> address = vm.vmStatus(node, vmid).filter("running"::equals).flatMap(running -> vm.guestAddress(node, vmid));
         if (address.isEmpty() || !vm.guestAnswers(address.get(), vm.guestPort(protocol))) {
-            poll = poll.lookAgainLater(deadlines, POLL, clock.instant(), hibernation.resumeWaitLimit(), properties.pollMax(),
+            poll = poll.lookAgainLater(deadlines, POLL, clock.instant(), hibernation.resumeWaitLimit(), hibernation.resumePollMax(),
                     "the guest of VM " + vmid + " to answer on its " + protocol.wireName() + " port");
             return;
         }

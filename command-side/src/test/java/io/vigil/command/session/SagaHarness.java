@@ -40,7 +40,7 @@ final class SagaHarness implements AutoCloseable {
             Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(1), null, Duration.ofSeconds(30));
 
     static final HibernationProperties HIBERNATION = new HibernationProperties(Duration.ofMinutes(10), Duration.ofMinutes(5),
-            Duration.ofSeconds(15), Duration.ofSeconds(30));
+            Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMillis(500));
 
     final ProxmoxSimulator proxmox = ProxmoxSimulator.start(ProxmoxSimConfig.defaults());
     final GuacamoleSimulator guacamole = GuacamoleSimulator.start(GuacamoleSimConfig.defaults());

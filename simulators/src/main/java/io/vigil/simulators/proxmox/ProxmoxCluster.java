@@ -127,6 +127,10 @@ final class ProxmoxCluster {
         return vms.values().stream().map(SimVm::snapshot).toList();
     }
 
+    synchronized List<TaskSnapshot> taskSnapshot() {
+        return tasks.values().stream().map(t -> new TaskSnapshot(t.node, t.upid, t.type, t.id, t.exitstatus)).toList();
+    }
+
     synchronized ObjectNode taskStatus(String node, String upid) {
         requireNode(node);
         if (!upid.startsWith("UPID:") || upid.split(":").length < 8) {

@@ -177,6 +177,11 @@ public final class ProxmoxSimulator implements AutoCloseable {
         return cluster.snapshot();
     }
 
+    /** The worker tasks the simulator ran or runs, oldest first (the last 10,000). */
+    public List<TaskSnapshot> tasks() {
+        return cluster.taskSnapshot();
+    }
+
     public void setFaults(Faults faults) {
         cluster.faults(faults);
     }
