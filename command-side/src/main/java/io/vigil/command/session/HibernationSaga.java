@@ -1,7 +1,6 @@
 package io.vigil.command.session;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import io.vigil.command.ProvisioningProperties;
 import io.vigil.command.proxmox.TaskStatus;
 import io.vigil.command.proxmox.VmStatus;
 import io.vigil.core.session.FailHibernation;
@@ -12,18 +11,13 @@ import io.vigil.core.session.RecordVmHibernated;
 import io.vigil.core.session.SessionEnding;
 import io.vigil.core.session.SessionHibernated;
 import io.vigil.core.session.SessionId;
-import java.time.Clock;
 import java.time.Duration;
-import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.deadline.DeadlineManager;
-import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.modelling.saga.EndSaga;
 import org.axonframework.modelling.saga.SagaEventHandler;
 import org.axonframework.modelling.saga.StartSaga;
 import org.axonframework.spring.stereotype.Saga;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Hibernates a session: suspend the VM to disk ({@code todisk=1}, RAM freed), follow the task, then remove the
@@ -34,23 +28,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 @Saga
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
-public class HibernationSaga {
-    static final String POLL = "hibernation-poll";
-    static final String RETRY = "hibernation-retry";
+public class HibernationSaga extends VmSaga {
     private static final Logger log = LoggerFactory.getLogger(HibernationSaga.class);
 
     enum Step { SUSPEND, AWAIT_SUSPEND, DISCONNECT, DONE }
 
-    @Autowired
-    private transient CommandGateway commands;
-    @Autowired
-    private transient DeadlineManager deadlines;
-    @Autowired
-    private transient VmOperations vm;
-    @Autowired
-    private transient ProvisioningProperties properties;
-    @Autowired
-    private transient Clock clock;
 
     private SessionId sessionId;
     private String node;
@@ -59,7 +41,6 @@ public class HibernationSaga {
     private Step step;
     private String upid;
     private PollClock poll;
-    private int failures;
 
     @StartSaga
     @SagaEventHandler(associationProperty = "sessionId")
@@ -91,17 +72,8 @@ public class HibernationSaga {
         step = Step.DONE;
     }
 
-    @DeadlineHandler(deadlineName = POLL)
-    void pollAgain() {
-        advance();
-    }
-
-    @DeadlineHandler(deadlineName = RETRY)
-    void retry() {
-        advance();
-    }
-
-    private void advance() {
+    @Override
+    void advance() {
         try {
             switch (step) {
                 case SUSPEND -> suspend();
@@ -158,11 +130,9 @@ public class HibernationSaga {
         if (step == Step.AWAIT_SUSPEND) {
             step = Step.SUSPEND;
         }
-        if (StepFailure.isTransient(e) && failures < properties.retryBackoff().size()) {
-            Duration wait = properties.retryBackoff().get(failures);
-            failures++;
+        Duration wait = StepFailure.isTransient(e) ? retryLater() : null;
+        if (wait != null) {
             log.info("Hibernation of session {} hit '{}' at {}; retry {} in {}", sessionId, reason, step, failures, wait);
-            deadlines.schedule(wait, RETRY);
             return;
         }
         if (step == Step.DISCONNECT) {

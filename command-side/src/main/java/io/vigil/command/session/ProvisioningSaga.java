@@ -1,7 +1,6 @@
 package io.vigil.command.session;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import io.vigil.command.ProvisioningProperties;
 import io.vigil.command.proxmox.TaskStatus;
 import io.vigil.core.session.ActivateSession;
 import io.vigil.core.session.FailSession;
@@ -18,20 +17,15 @@ import io.vigil.core.session.VmBooted;
 import io.vigil.core.session.VmCloned;
 import io.vigil.core.session.VmIdReserved;
 import io.vigil.core.template.Protocol;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.deadline.DeadlineManager;
-import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.modelling.saga.EndSaga;
 import org.axonframework.modelling.saga.SagaEventHandler;
 import org.axonframework.modelling.saga.StartSaga;
 import org.axonframework.spring.stereotype.Saga;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Provisions one session: reserve a VMID (recorded before cloning, so a crash cannot hide a VM), linked-clone,
@@ -42,24 +36,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 @Saga
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
-public class ProvisioningSaga {
-    static final String POLL = "provisioning-poll";
-    static final String RETRY = "provisioning-retry";
+public class ProvisioningSaga extends VmSaga {
     private static final Logger log = LoggerFactory.getLogger(ProvisioningSaga.class);
     private static final int MAX_VMID_RACES = 5;
 
     enum Step { RESERVE, CLONE, AWAIT_CLONE, START, AWAIT_START, AWAIT_BOOT, CONNECT, DONE }
 
-    @Autowired
-    private transient CommandGateway commands;
-    @Autowired
-    private transient DeadlineManager deadlines;
-    @Autowired
-    private transient VmOperations vm;
-    @Autowired
-    private transient ProvisioningProperties properties;
-    @Autowired
-    private transient Clock clock;
 
     private SessionId sessionId;
     private String node;
@@ -70,7 +52,6 @@ public class ProvisioningSaga {
     private Step step;
     private String upid;
     private PollClock poll;
-    private int failures;
     private int vmidRaces;
 
     @StartSaga
@@ -123,17 +104,8 @@ public class ProvisioningSaga {
         step = Step.DONE;
     }
 
-    @DeadlineHandler(deadlineName = POLL)
-    void pollAgain() {
-        advance();
-    }
-
-    @DeadlineHandler(deadlineName = RETRY)
-    void retry() {
-        advance();
-    }
-
-    private void advance() {
+    @Override
+    void advance() {
         try {
             switch (step) {
                 case RESERVE -> reserve();
@@ -237,14 +209,12 @@ public class ProvisioningSaga {
         if (e instanceof StepFailure.TimedOut && step == Step.AWAIT_BOOT) {
             poll = PollClock.start(now(), properties.pollInitial());
         }
-        boolean retryable = StepFailure.isTransient(e) && failures < properties.retryBackoff().size();
-        if (!retryable) {
+        Duration wait = StepFailure.isTransient(e) ? retryLater() : null;
+        if (wait == null) {
             log.warn("Provisioning of session {} failed for good at {}: {}", sessionId, step, reason);
             commands.send(new FailSession(sessionId, reason));
             return;
         }
-        Duration wait = properties.retryBackoff().get(failures);
-        failures++;
         if (step == Step.AWAIT_CLONE) {
             step = Step.CLONE;
         } else if (step == Step.AWAIT_START) {
@@ -252,7 +222,6 @@ public class ProvisioningSaga {
         }
         log.info("Provisioning of session {} hit '{}' at {}; retry {} in {}", sessionId, reason, step, failures, wait);
         commands.send(new ScheduleProvisioningRetry(sessionId, failures, reason, now().plus(wait)));
-        deadlines.schedule(wait, RETRY);
     }
 
     private Instant now() {

@@ -2,7 +2,6 @@ package io.vigil.command.session;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import io.vigil.command.HibernationProperties;
-import io.vigil.command.ProvisioningProperties;
 import io.vigil.command.proxmox.TaskStatus;
 import io.vigil.command.proxmox.VmStatus;
 import io.vigil.core.session.CompleteResume;
@@ -14,12 +13,8 @@ import io.vigil.core.session.SessionEnding;
 import io.vigil.core.session.SessionId;
 import io.vigil.core.session.SessionResumed;
 import io.vigil.core.template.Protocol;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.deadline.DeadlineManager;
-import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.modelling.saga.EndSaga;
 import org.axonframework.modelling.saga.SagaEventHandler;
 import org.axonframework.modelling.saga.StartSaga;
@@ -38,25 +33,13 @@ import org.springframework.beans.factory.annotation.Autowired;
 @Saga
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
-public class ResumeSaga {
-    static final String POLL = "resume-poll";
-    static final String RETRY = "resume-retry";
+public class ResumeSaga extends VmSaga {
     private static final Logger log = LoggerFactory.getLogger(ResumeSaga.class);
 
     enum Step { RESUME, AWAIT_RESUME, AWAIT_GUEST, CONNECT, UNDO, AWAIT_UNDO, DONE }
 
     @Autowired
-    private transient CommandGateway commands;
-    @Autowired
-    private transient DeadlineManager deadlines;
-    @Autowired
-    private transient VmOperations vm;
-    @Autowired
-    private transient ProvisioningProperties properties;
-    @Autowired
     private transient HibernationProperties hibernation;
-    @Autowired
-    private transient Clock clock;
 
     private SessionId sessionId;
     private String node;
@@ -66,7 +49,6 @@ public class ResumeSaga {
     private Step step;
     private String upid;
     private PollClock poll;
-    private int failures;
     private String failure;
 
     @StartSaga
@@ -99,17 +81,8 @@ public class ResumeSaga {
         step = Step.DONE;
     }
 
-    @DeadlineHandler(deadlineName = POLL)
-    void pollAgain() {
-        advance();
-    }
-
-    @DeadlineHandler(deadlineName = RETRY)
-    void retry() {
-        advance();
-    }
-
-    private void advance() {
+    @Override
+    void advance() {
         try {
             switch (step) {
                 case RESUME -> resume();
@@ -207,13 +180,9 @@ public class ResumeSaga {
             step = Step.RESUME;
         }
         // A guest that does not answer in time is not retried: the user is waiting, and may try again.
-        boolean retryable = StepFailure.isTransient(e) && !(e instanceof StepFailure.TimedOut)
-                && failures < properties.retryBackoff().size();
-        if (retryable) {
-            Duration wait = properties.retryBackoff().get(failures);
-            failures++;
+        Duration wait = StepFailure.isTransient(e) && !(e instanceof StepFailure.TimedOut) ? retryLater() : null;
+        if (wait != null) {
             log.info("Resume of session {} hit '{}' at {}; retry {} in {}", sessionId, reason, step, failures, wait);
-            deadlines.schedule(wait, RETRY);
             return;
         }
         log.warn("Resume of session {} failed at {}: {}", sessionId, step, reason);

@@ -1,7 +1,6 @@
 package io.vigil.command.session;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import io.vigil.command.ProvisioningProperties;
 import io.vigil.command.proxmox.TaskStatus;
 import io.vigil.core.node.NodeName;
 import io.vigil.core.session.RaiseAdminAlert;
@@ -10,12 +9,8 @@ import io.vigil.core.session.SessionEnding;
 import io.vigil.core.session.SessionFailed;
 import io.vigil.core.session.SessionId;
 import io.vigil.core.session.VmDestroyed;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.deadline.DeadlineManager;
-import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.modelling.saga.EndSaga;
 import org.axonframework.modelling.saga.SagaEventHandler;
 import org.axonframework.modelling.saga.SagaLifecycle;
@@ -23,7 +18,6 @@ import org.axonframework.modelling.saga.StartSaga;
 import org.axonframework.spring.stereotype.Saga;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Removes what a session holds once it is over (ended, expired, or failed half-way): the Guacamole connection,
@@ -33,23 +27,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 @Saga
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
-public class TeardownSaga {
-    static final String POLL = "teardown-poll";
-    static final String RETRY = "teardown-retry";
+public class TeardownSaga extends VmSaga {
     private static final Logger log = LoggerFactory.getLogger(TeardownSaga.class);
 
     enum Step { DISCONNECT, STOP, AWAIT_STOP, DELETE, AWAIT_DELETE, DONE }
 
-    @Autowired
-    private transient CommandGateway commands;
-    @Autowired
-    private transient DeadlineManager deadlines;
-    @Autowired
-    private transient VmOperations vm;
-    @Autowired
-    private transient ProvisioningProperties properties;
-    @Autowired
-    private transient Clock clock;
 
     private SessionId sessionId;
     private String node;
@@ -58,7 +40,6 @@ public class TeardownSaga {
     private Step step;
     private String upid;
     private PollClock poll;
-    private int failures;
 
     @StartSaga
     @SagaEventHandler(associationProperty = "sessionId")
@@ -78,16 +59,6 @@ public class TeardownSaga {
         step = Step.DONE;
     }
 
-    @DeadlineHandler(deadlineName = POLL)
-    void pollAgain() {
-        advance();
-    }
-
-    @DeadlineHandler(deadlineName = RETRY)
-    void retry() {
-        advance();
-    }
-
     private void begin(SessionId id, NodeName onNode, Integer vmId, String connection) {
         sessionId = id;
         node = onNode.value();
@@ -101,7 +72,8 @@ public class TeardownSaga {
         advance();
     }
 
-    private void advance() {
+    @Override
+    void advance() {
         try {
             switch (step) {
                 case DISCONNECT -> disconnect();
@@ -186,16 +158,14 @@ public class TeardownSaga {
         } else if (step == Step.AWAIT_DELETE) {
             step = Step.DELETE;
         }
-        if (failures >= properties.retryBackoff().size()) {
+        Duration wait = retryLater();
+        if (wait == null) {
             log.error("Could not remove VM {} on {} for session {}: {}", vmid, node, sessionId, reason);
             commands.send(new RaiseAdminAlert(sessionId, "VM " + vmid + " on " + node
                     + " could not be removed after " + failures + " retries: " + reason));
             SagaLifecycle.end();
             return;
         }
-        Duration wait = properties.retryBackoff().get(failures);
-        failures++;
         log.info("Teardown of session {} hit '{}' at {}; retry {} in {}", sessionId, reason, step, failures, wait);
-        deadlines.schedule(wait, RETRY);
     }
 }
