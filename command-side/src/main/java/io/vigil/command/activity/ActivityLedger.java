@@ -86,7 +86,7 @@ public class ActivityLedger {
         return jdbc.query("""
                         UPDATE session_activity SET last_activity_at = greatest(last_activity_at, ?)
                         WHERE session_id = ? AND state IN ('ACTIVE', 'WARNED')
-                        RETURNING session_id, state, last_activity_at, warned_at""",
+                        RETURNING session_id, last_activity_at, warned_at""",
                 (rs, n) -> Watched.from(rs), ts(lastInput), id.value()).stream().findFirst();
     }
 
@@ -108,17 +108,18 @@ public class ActivityLedger {
     }
 
     /** A watched session as the sweep and the heartbeat see it. */
-    public record Watched(SessionId sessionId, boolean warned, Instant lastActivityAt, Instant warnedAt) {
+    /** @param warnedAt when the running idle warning was given; null when none runs */
+    public record Watched(SessionId sessionId, Instant lastActivityAt, Instant warnedAt) {
         static Watched from(java.sql.ResultSet rs) throws java.sql.SQLException {
             OffsetDateTime warnedAt = rs.getObject("warned_at", OffsetDateTime.class);
-            return new Watched(new SessionId(rs.getString("session_id")), "WARNED".equals(rs.getString("state")),
+            return new Watched(new SessionId(rs.getString("session_id")),
                     rs.getObject("last_activity_at", OffsetDateTime.class).toInstant(),
                     warnedAt == null ? null : warnedAt.toInstant());
         }
 
         /** Activity after the warning was given: the warning is to be cancelled. */
         public boolean activeSinceWarning() {
-            return warned && warnedAt != null && lastActivityAt.isAfter(warnedAt);
+            return warnedAt != null && lastActivityAt.isAfter(warnedAt);
         }
     }
 }

@@ -50,14 +50,13 @@ public class IdleSweep {
         this.clock = clock;
     }
 
-    /** One sweep; answers how many warnings it gave and cancelled. */
-    public Outcome sweep() {
+    public void sweep() {
         List<ActiveConnection> open;
         try {
             open = guacamole.activeConnections().block(CALL_TIMEOUT);
         } catch (RuntimeException e) {
             log.warn("Idle sweep skipped: Guacamole's active connections cannot be read ({})", e.getMessage());
-            return new Outcome(0, 0);
+            return;
         }
         Instant now = clock.instant();
         String[] connected = open.stream().map(ActiveConnection::connectionIdentifier).distinct().toArray(String[]::new);
@@ -65,12 +64,10 @@ public class IdleSweep {
                 UPDATE session_activity SET last_activity_at = greatest(last_activity_at, ?)
                 WHERE state IN ('ACTIVE', 'WARNED') AND connection_id = ANY (?)""", ts(now), connected);
         List<CompletableFuture<?>> sent = new ArrayList<>();
-        int cancelled = 0;
-        for (SessionId id : ids("SELECT session_id FROM session_activity WHERE state = 'WARNED' AND last_activity_at > warned_at")) {
+        for (SessionId id : jdbc.query("SELECT session_id FROM session_activity WHERE state = 'WARNED' AND last_activity_at > warned_at",
+                (rs, n) -> new SessionId(rs.getString(1)))) {
             sent.add(commands.send(new RecordActivity(id, now)));
-            cancelled++;
         }
-        int warned = 0;
         Instant hibernatesAt = now.plus(properties.warning());
         for (var idle : jdbc.query("""
                         SELECT session_id, last_activity_at FROM session_activity
@@ -79,14 +76,8 @@ public class IdleSweep {
                         hibernatesAt),
                 ts(now.minus(properties.idleThreshold())))) {
             sent.add(commands.send(idle));
-            warned++;
         }
         awaitAll(sent);
-        return new Outcome(warned, cancelled);
-    }
-
-    private List<SessionId> ids(String sql) {
-        return jdbc.query(sql, (rs, n) -> new SessionId(rs.getString(1)));
     }
 
     /** A command that failed is not lost: the next sweep finds the same row and sends it again. */
@@ -99,8 +90,5 @@ public class IdleSweep {
             log.warn("Idle sweep: {} of {} commands did not go through; the next sweep retries them",
                     sent.stream().filter(CompletableFuture::isCompletedExceptionally).count(), sent.size());
         }
-    }
-
-    public record Outcome(int warned, int cancelled) {
     }
 }

@@ -73,16 +73,12 @@ public class HibernationSaga extends VmSaga {
     }
 
     @Override
-    void advance() {
-        try {
-            switch (step) {
-                case SUSPEND -> suspend();
-                case AWAIT_SUSPEND -> awaitSuspend();
-                case DISCONNECT -> disconnect();
-                case DONE -> { }
-            }
-        } catch (RuntimeException e) {
-            failed(e);
+    void runStep() {
+        switch (step) {
+            case SUSPEND -> suspend();
+            case AWAIT_SUSPEND -> awaitSuspend();
+            case DISCONNECT -> disconnect();
+            case DONE -> { }
         }
     }
 
@@ -125,7 +121,8 @@ public class HibernationSaga extends VmSaga {
         advance();
     }
 
-    private void failed(RuntimeException e) {
+    @Override
+    void failed(RuntimeException e) {
         String reason = StepFailure.reason(e);
         if (step == Step.AWAIT_SUSPEND) {
             step = Step.SUSPEND;

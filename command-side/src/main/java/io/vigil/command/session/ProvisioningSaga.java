@@ -105,20 +105,16 @@ public class ProvisioningSaga extends VmSaga {
     }
 
     @Override
-    void advance() {
-        try {
-            switch (step) {
-                case RESERVE -> reserve();
-                case CLONE -> cloneVm();
-                case AWAIT_CLONE -> awaitTask(() -> commands.send(new RecordVmCloned(sessionId, vmid)), Step.CLONE);
-                case START -> startVm();
-                case AWAIT_START -> awaitTask(this::beginBootWait, Step.START);
-                case AWAIT_BOOT -> awaitBoot();
-                case CONNECT -> connect();
-                case DONE -> { }
-            }
-        } catch (RuntimeException e) {
-            failed(e);
+    void runStep() {
+        switch (step) {
+            case RESERVE -> reserve();
+            case CLONE -> cloneVm();
+            case AWAIT_CLONE -> awaitTask(() -> commands.send(new RecordVmCloned(sessionId, vmid)), Step.CLONE);
+            case START -> startVm();
+            case AWAIT_START -> awaitTask(this::beginBootWait, Step.START);
+            case AWAIT_BOOT -> awaitBoot();
+            case CONNECT -> connect();
+            case DONE -> { }
         }
     }
 
@@ -187,8 +183,8 @@ public class ProvisioningSaga extends VmSaga {
             pollLater("VM " + vmid + " is " + status.get());
             return;
         }
-        Optional<String> address = vm.guestAddress(node, vmid);
-        if (address.isEmpty() || !vm.guestAnswers(address.get(), vm.guestPort(protocol))) {
+        Optional<String> address = vm.answeringGuest(node, vmid, protocol);
+        if (address.isEmpty()) {
             pollLater("guest of VM " + vmid + " does not answer on its " + protocol.wireName() + " port yet");
             return;
         }
@@ -196,7 +192,7 @@ public class ProvisioningSaga extends VmSaga {
     }
 
     private void connect() {
-        String connectionId = vm.connect(sessionId.vmName(), protocol, guestAddress, vm.guestPort(protocol));
+        String connectionId = vm.connectGuest(sessionId.vmName(), protocol, guestAddress);
         commands.send(new ActivateSession(sessionId, connectionId, vm.clientUrl(connectionId)));
     }
 
@@ -204,7 +200,8 @@ public class ProvisioningSaga extends VmSaga {
         poll = poll.lookAgainLater(deadlines, POLL, now(), properties.waitLimit(), properties.pollMax(), what);
     }
 
-    private void failed(RuntimeException e) {
+    @Override
+    void failed(RuntimeException e) {
         String reason = StepFailure.reason(e);
         if (e instanceof StepFailure.TimedOut && step == Step.AWAIT_BOOT) {
             poll = PollClock.start(now(), properties.pollInitial());

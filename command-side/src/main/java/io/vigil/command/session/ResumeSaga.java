@@ -82,19 +82,15 @@ public class ResumeSaga extends VmSaga {
     }
 
     @Override
-    void advance() {
-        try {
-            switch (step) {
-                case RESUME -> resume();
-                case AWAIT_RESUME -> awaitTask(this::beginGuestWait);
-                case AWAIT_GUEST -> awaitGuest();
-                case CONNECT -> connect();
-                case UNDO -> undo();
-                case AWAIT_UNDO -> awaitTask(this::giveUp);
-                case DONE -> { }
-            }
-        } catch (RuntimeException e) {
-            failed(e);
+    void runStep() {
+        switch (step) {
+            case RESUME -> resume();
+            case AWAIT_RESUME -> awaitTask(this::beginGuestWait);
+            case AWAIT_GUEST -> awaitGuest();
+            case CONNECT -> connect();
+            case UNDO -> undo();
+            case AWAIT_UNDO -> awaitTask(this::giveUp);
+            case DONE -> { }
         }
     }
 
@@ -135,8 +131,9 @@ public class ResumeSaga extends VmSaga {
     }
 
     private void awaitGuest() {
-        Optional<String> address = vm.vmStatus(node, vmid).filter("running"::equals).flatMap(running -> vm.guestAddress(node, vmid));
-        if (address.isEmpty() || !vm.guestAnswers(address.get(), vm.guestPort(protocol))) {
+        Optional<String> address = vm.vmStatus(node, vmid).filter("running"::equals)
+                .flatMap(running -> vm.answeringGuest(node, vmid, protocol));
+        if (address.isEmpty()) {
             poll = poll.lookAgainLater(deadlines, POLL, clock.instant(), hibernation.resumeWaitLimit(), hibernation.resumePollMax(),
                     "the guest of VM " + vmid + " to answer on its " + protocol.wireName() + " port");
             return;
@@ -147,7 +144,7 @@ public class ResumeSaga extends VmSaga {
     }
 
     private void connect() {
-        String connectionId = vm.connect(sessionId.vmName(), protocol, guestAddress, vm.guestPort(protocol));
+        String connectionId = vm.connectGuest(sessionId.vmName(), protocol, guestAddress);
         step = Step.DONE;
         commands.send(new CompleteResume(sessionId, connectionId, vm.clientUrl(connectionId)));
     }
@@ -167,7 +164,8 @@ public class ResumeSaga extends VmSaga {
         commands.send(new FailResume(sessionId, failure));
     }
 
-    private void failed(RuntimeException e) {
+    @Override
+    void failed(RuntimeException e) {
         String reason = StepFailure.reason(e);
         if (step == Step.UNDO || step == Step.AWAIT_UNDO) {
             log.error("Session {}: resume failed and VM {} on {} could not be suspended again: {}", sessionId, vmid, node, reason);

@@ -73,18 +73,14 @@ public class TeardownSaga extends VmSaga {
     }
 
     @Override
-    void advance() {
-        try {
-            switch (step) {
-                case DISCONNECT -> disconnect();
-                case STOP -> stop();
-                case AWAIT_STOP -> awaitTask(Step.DELETE, Step.STOP);
-                case DELETE -> delete();
-                case AWAIT_DELETE -> awaitTask(Step.DONE, Step.DELETE);
-                case DONE -> { }
-            }
-        } catch (RuntimeException e) {
-            failed(e);
+    void runStep() {
+        switch (step) {
+            case DISCONNECT -> disconnect();
+            case STOP -> stop();
+            case AWAIT_STOP -> awaitTask(Step.DELETE, Step.STOP);
+            case DELETE -> delete();
+            case AWAIT_DELETE -> awaitTask(Step.DONE, Step.DELETE);
+            case DONE -> { }
         }
     }
 
@@ -151,7 +147,8 @@ public class TeardownSaga extends VmSaga {
         advance();
     }
 
-    private void failed(RuntimeException e) {
+    @Override
+    void failed(RuntimeException e) {
         String reason = StepFailure.reason(e);
         if (step == Step.AWAIT_STOP) {
             step = Step.STOP;

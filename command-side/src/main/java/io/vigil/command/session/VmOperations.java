@@ -140,6 +140,16 @@ public class VmOperations {
         }
     }
 
+    /** The guest's address once something answers on its protocol's port; empty until then. */
+    public Optional<String> answeringGuest(String node, int vmid, Protocol protocol) {
+        return guestAddress(node, vmid).filter(address -> guestAnswers(address, guestPort(protocol)));
+    }
+
+    /** The Guacamole connection to a session's guest (named for the session), created or found. */
+    public String connectGuest(String vmName, Protocol protocol, String address) {
+        return connect(vmName, protocol, address, guestPort(protocol));
+    }
+
     /** Creates the Guacamole connection, or finds the one a previous attempt created under the same name. */
     public String connect(String name, Protocol protocol, String address, int port) {
         Optional<String> existing = connectionNamed(name);

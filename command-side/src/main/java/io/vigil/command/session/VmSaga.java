@@ -32,8 +32,19 @@ abstract class VmSaga {
     /** Failed steps retried so far; one retry per entry of {@code retry-backoff}. */
     int failures;
 
-    /** Runs the current step; every step is safe to run again after a crash or a redelivery. */
-    abstract void advance();
+    /** Runs the current step; a failure goes to {@link #failed}, which retries, compensates or gives up. */
+    final void advance() {
+        try {
+            runStep();
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    /** The current step; every step is safe to run again after a crash or a redelivery. */
+    abstract void runStep();
+
+    abstract void failed(RuntimeException e);
 
     @DeadlineHandler(deadlineName = POLL)
     void pollAgain() {
