@@ -100,6 +100,7 @@ final class BenchSystem implements AutoCloseable {
         p.put("vigil.guacamole.username", guacamole.config().username());
         p.put("vigil.guacamole.password", guacamole.config().password());
         p.put("vigil.provisioning.guest-port-override", String.valueOf(proxmox.guestPort()));
+        p.put("vigil.provisioning.accept-loopback-guests", "true");
         // throughput and latency parts request many sessions as few users; the burst uses 200 distinct users
         p.put("vigil.provisioning.quota-per-user", "100000");
         // a no-database baseline for the query throughput part (permitted without a token)

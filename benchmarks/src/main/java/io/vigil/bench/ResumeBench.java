@@ -237,7 +237,8 @@ final class ResumeBench {
     /** A VM of the bench's own, cloned, started and suspended to disk; answers its VMID. */
     private int hibernatedVm() {
         int vmid = nextDirectVmid++;
-        awaitTask(proxmox.clone(DIRECT_NODE, UBUNTU_TEMPLATE_VMID, vmid, "bench-direct-" + vmid, null).block(CALL));
+        // templates live on pve-1 (shared storage): the clone is made there and lands on the bench's own node
+        awaitTask(proxmox.clone("pve-1", UBUNTU_TEMPLATE_VMID, vmid, "bench-direct-" + vmid, null, DIRECT_NODE).block(CALL));
         awaitTask(proxmox.start(DIRECT_NODE, vmid).block(CALL));
         awaitTask(proxmox.suspendToDisk(DIRECT_NODE, vmid).block(CALL));
         return vmid;
@@ -252,7 +253,7 @@ final class ResumeBench {
     private void awaitTask(String upid) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
-            TaskStatus status = proxmox.taskStatus(DIRECT_NODE, upid).block(CALL);
+            TaskStatus status = proxmox.taskStatus(upid).block(CALL);
             if (status.finished()) {
                 if (!status.succeeded()) {
                     throw new IllegalStateException("direct task " + upid + " failed: " + status.exitStatus());

@@ -4,11 +4,17 @@ import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
 import io.vigil.command.activity.IdleSweep;
+import io.vigil.command.node.NodeStatusCache;
+import io.vigil.command.reconcile.Reconciler;
+import io.vigil.command.registry.TemplatePlacement;
 import io.vigil.command.guacamole.GuacamoleClient;
 import io.vigil.command.guacamole.GuacamoleProperties;
 import io.vigil.command.proxmox.ProxmoxClient;
 import io.vigil.command.proxmox.ProxmoxProperties;
+import io.vigil.core.UserId;
+import io.vigil.core.keptvm.KeptVm;
 import io.vigil.core.node.Node;
+import io.vigil.core.reconcile.Reconciliation;
 import io.vigil.core.session.VmSession;
 import io.vigil.core.template.Template;
 import io.vigil.platform.PlatformConfiguration;
@@ -31,7 +37,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 @PropertySource("classpath:vigil-command.properties")
 @EnableScheduling
 @EnableConfigurationProperties({ProvisioningProperties.class, HibernationProperties.class, ProxmoxProperties.class, GuacamoleProperties.class,
-        RegistryProperties.class})
+        RegistryProperties.class, KeptVmProperties.class, ReconcileProperties.class})
 public class CommandSideConfiguration {
 
     /** core-domain knows no Spring, so its aggregates are registered here rather than by annotation scanning. */
@@ -40,7 +46,9 @@ public class CommandSideConfiguration {
         return configurer -> configurer
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(VmSession.class))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Template.class))
-                .configureAggregate(AggregateConfigurer.defaultConfiguration(Node.class));
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(Node.class))
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(KeptVm.class))
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(Reconciliation.class));
     }
 
     @Bean
@@ -64,6 +72,33 @@ public class CommandSideConfiguration {
     RecurringTask<Void> idleSweepTask(HibernationProperties properties, IdleSweep sweep) {
         return Tasks.recurring("vigil-idle-sweep", Schedules.fixedDelay(properties.activityPollInterval()))
                 .execute((instance, context) -> sweep.sweep());
+    }
+
+    /** Proxmox → Redis → every instance's memory: one refresh at a time across the cluster, never on a request path. */
+    @Bean
+    RecurringTask<Void> nodeStatusRefreshTask(@org.springframework.beans.factory.annotation.Value(
+            "${vigil.provisioning.node-status-refresh:15s}") java.time.Duration every, NodeStatusCache cache) {
+        return Tasks.recurring("vigil-node-status-refresh", Schedules.fixedDelay(every))
+                .execute((instance, context) -> {
+                    try {
+                        cache.refresh();
+                    } catch (RuntimeException e) {
+                        org.slf4j.LoggerFactory.getLogger(NodeStatusCache.class)
+                                .warn("Node status refresh failed; the last known figures stay in use: {}", e.getMessage());
+                    }
+                });
+    }
+
+    @Bean
+    RecurringTask<Void> templatePlacementTask(RegistryProperties properties, TemplatePlacement placement) {
+        return Tasks.recurring("vigil-template-placement", Schedules.fixedDelay(properties.placementRefresh()))
+                .execute((instance, context) -> placement.locateAll());
+    }
+
+    @Bean
+    RecurringTask<Void> reconcileTask(ReconcileProperties properties, Reconciler reconciler) {
+        return Tasks.recurring("vigil-reconcile", Schedules.fixedDelay(properties.interval()))
+                .execute((instance, context) -> reconciler.run("scheduled", UserId.SYSTEM));
     }
 
     @Bean

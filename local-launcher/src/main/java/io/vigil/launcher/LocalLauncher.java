@@ -57,9 +57,13 @@ public final class LocalLauncher {
         ProxmoxSimulator proxmox = null;
         GuacamoleSimulator guacamole = null;
         if (!given.containsProperty("vigil.proxmox.base-url")) {
+            // The simulated cluster keeps its VMs, tasks and connections beside the database, so a restart of the
+            // local run strands nothing, as a real cluster outlives a restart of Vigil.
             proxmox = ProxmoxSimulator.start(ProxmoxSimConfig.defaults()
                     .withPort(PROXMOX_PORT)
                     .withApiToken(PROXMOX_TOKEN_ID + "=" + PROXMOX_TOKEN_SECRET)
+                    .withStateFile(home.resolve("proxmox-sim.json"))
+                    .withFaults(ProxmoxSimConfig.Faults.NONE.withTaskWarnings(0.05))
                     .withLatencies(ProxmoxSimConfig.Latencies.NONE
                             .withLinkedClone(Duration.ofSeconds(1))
                             .withStart(Duration.ofSeconds(1))
@@ -72,7 +76,11 @@ public final class LocalLauncher {
             local.put("vigil.proxmox.token-id", PROXMOX_TOKEN_ID);
             local.put("vigil.proxmox.token-secret", PROXMOX_TOKEN_SECRET);
             local.put("vigil.provisioning.guest-port-override", proxmox.guestPort());
-            guacamole = GuacamoleSimulator.start(GuacamoleSimConfig.defaults().withPort(GUACAMOLE_PORT));
+            // simulated guests listen on this host's loopback; a real cluster's guests never do
+            local.put("vigil.provisioning.accept-loopback-guests", "true");
+            local.put("vigil.reconcile.interval", "1m");
+            guacamole = GuacamoleSimulator.start(GuacamoleSimConfig.defaults().withPort(GUACAMOLE_PORT)
+                    .withStateFile(home.resolve("guacamole-sim.json")));
             local.put("vigil.guacamole.base-url", guacamole.baseUrl());
             local.put("vigil.guacamole.username", guacamole.config().username());
             local.put("vigil.guacamole.password", guacamole.config().password());

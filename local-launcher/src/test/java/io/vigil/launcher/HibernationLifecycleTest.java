@@ -33,6 +33,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * warned, the VM is suspended to disk; the user resumes it and connects again. Idle threshold and warning are
  * two seconds each here instead of ten and five minutes.
  */
+@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
 @SpringBootTest(classes = VigilApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class HibernationLifecycleTest {
     static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() { };
@@ -60,11 +61,14 @@ class HibernationLifecycleTest {
     TokenIssuer tokens;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    org.springframework.context.ApplicationContext context;
     WebTestClient http;
 
     @BeforeEach
     void setUp() {
         http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(20)).build();
+        Simulated.awaitReady(context);
     }
 
     @Test

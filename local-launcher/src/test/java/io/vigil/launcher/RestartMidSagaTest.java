@@ -104,6 +104,36 @@ class RestartMidSagaTest {
         }
     }
 
+    @Test
+    void the_local_runs_cluster_outlives_a_restart_so_an_active_session_keeps_its_vm_and_hibernates() throws Exception {
+        java.nio.file.Path home = java.nio.file.Files.createTempDirectory("vigil-home");
+        ProxmoxSimConfig pveConfig = ProxmoxSimConfig.defaults().withStateFile(home.resolve("proxmox-sim.json"));
+        GuacamoleSimConfig guacConfig = GuacamoleSimConfig.defaults().withStateFile(home.resolve("guacamole-sim.json"));
+        String database = TestServices.freshDatabase();
+        SessionId id = SessionId.generate();
+        ProxmoxSimulator proxmox = ProxmoxSimulator.start(pveConfig);
+        GuacamoleSimulator guacamole = GuacamoleSimulator.start(guacConfig);
+        try (ConfigurableApplicationContext first = start(database, proxmox, guacamole)) {
+            activeSession(first, id);
+        } finally {
+            proxmox.close();
+            guacamole.close();
+        }
+
+        // the whole local run restarts: simulators (new ports) and Vigil, on the same ./.vigil
+        try (ProxmoxSimulator again = ProxmoxSimulator.start(pveConfig);
+             GuacamoleSimulator guacAgain = GuacamoleSimulator.start(guacConfig);
+             ConfigurableApplicationContext second = start(database, again, guacAgain)) {
+            assertThat(vm(again, id).status()).isEqualTo("running");
+            assertThat(guacAgain.connections()).filteredOn(c -> c.name().equals(id.vmName())).hasSize(1);
+            var report = second.getBean(io.vigil.command.reconcile.Reconciler.class).run("test", ALICE);
+            assertThat(report.findings()).isEmpty();
+            second.getBean(CommandGateway.class).sendAndWait(new HibernateSession(id, ALICE, false));
+            await().atMost(Duration.ofSeconds(30)).until(() -> "hibernating".equals(status(second, id)));
+            assertThat(vm(again, id).lock()).isEqualTo("suspended");
+        }
+    }
+
     private static void activeSession(ConfigurableApplicationContext context, SessionId id) {
         context.getBean(CommandGateway.class).sendAndWait(new RequestSession(id, ALICE,
                 new TemplateId("ubuntu-22-04"), 60, SessionType.EPHEMERAL));
@@ -135,10 +165,17 @@ class RestartMidSagaTest {
                 Map.entry("vigil.guacamole.username", "guacadmin"),
                 Map.entry("vigil.guacamole.password", "guacadmin"),
                 Map.entry("vigil.provisioning.guest-port-override", String.valueOf(proxmox.guestPort())),
+                Map.entry("vigil.provisioning.accept-loopback-guests", "true"),
                 // a step repeated after the restart may find the VM still locked by the interrupted task
-                Map.entry("vigil.provisioning.retry-backoff", "200ms,500ms,1s"));
+                Map.entry("vigil.provisioning.retry-backoff", "200ms,500ms,1s"),
+                Map.entry("spring.datasource.hikari.maximum-pool-size", "10"),
+                Map.entry("spring.datasource.hikari.minimum-idle", "2"),
+                Map.entry("spring.r2dbc.pool.initial-size", "1"),
+                Map.entry("spring.r2dbc.pool.max-size", "5"));
         // as arguments: the services' own defaults (@PropertySource) outrank SpringApplication's default properties
-        return new SpringApplicationBuilder(VigilApplication.class)
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(VigilApplication.class)
                 .run(properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+        Simulated.awaitReady(context);
+        return context;
     }
 }

@@ -29,6 +29,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * The whole system through HTTP, on real PostgreSQL and Redis, against the Proxmox and Guacamole simulators over
  * real HTTP: what an engineer does, and what must be true in Proxmox afterwards.
  */
+@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
 @SpringBootTest(classes = VigilApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SessionLifecycleTest {
     static final ProxmoxSimulator proxmox = ProxmoxSimulator.start(ProxmoxSimConfig.defaults().withApiToken(Simulated.PROXMOX_TOKEN));
@@ -52,11 +53,14 @@ class SessionLifecycleTest {
     TokenIssuer tokens;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    org.springframework.context.ApplicationContext context;
     WebTestClient http;
 
     @BeforeEach
     void setUp() {
         http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(20)).build();
+        Simulated.awaitReady(context);
         proxmox.setFaults(ProxmoxSimConfig.Faults.NONE);
         await().atMost(Duration.ofSeconds(20)).until(() -> templatesVisibleTo(token("carol", Role.ENGINEER)));
     }
@@ -173,6 +177,59 @@ class SessionLifecycleTest {
         String henry = token("henry", Role.ENGINEER);
         String id = request(henry, "fedora-41");
         await().atMost(Duration.ofSeconds(20)).until(() -> session(henry, id), s -> "active".equals(s.get("status")));
+    }
+
+    @Test
+    void the_expiry_deadline_is_kept_by_its_id_ends_the_session_when_due_and_is_deleted_when_the_session_ends_first() {
+        String kim = token("kim", Role.ENGINEER);
+        String expiring = request(kim, "ubuntu-22-04");
+        String ended = request(kim, "ubuntu-22-04");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "active".equals(session(kim, expiring).get("status"))
+                && "active".equals(session(kim, ended).get("status")));
+        String expiringDeadline = expiryDeadline(expiring);
+        String endedDeadline = expiryDeadline(ended);
+        assertThat(deadlineRows(expiringDeadline)).isEqualTo(1);
+
+        http.delete().uri("/api/v1/sessions/" + ended).header("Authorization", "Bearer " + kim).exchange().expectStatus().isAccepted();
+        await().atMost(Duration.ofSeconds(20)).until(() -> deadlineRows(endedDeadline) == 0);
+
+        // the hour is up: the deadline comes due, finds its session through its scope, and expires it
+        jdbc.update("UPDATE scheduled_tasks SET execution_time = now() WHERE task_instance = ?", expiringDeadline);
+        await().atMost(Duration.ofSeconds(20)).until(() -> session(kim, expiring), s -> "expired".equals(s.get("status")));
+        assertThat(vmsNamed(expiring)).isEmpty();
+    }
+
+    @Test
+    void a_failed_session_tells_its_engineer_a_code_and_a_plain_reason_and_admins_the_details() {
+        String lars = token("lars", Role.ENGINEER);
+        proxmox.setFaults(ProxmoxSimConfig.Faults.NONE.withTaskFailure(1.0));
+        String id = request(lars, "ubuntu-22-04");
+        Map<String, Object> failed = await().atMost(Duration.ofSeconds(30)).until(() -> session(lars, id),
+                s -> "failed".equals(s.get("status")));
+        proxmox.setFaults(ProxmoxSimConfig.Faults.NONE);
+
+        assertThat(failed).containsEntry("failure_code", "clone_failed")
+                .containsEntry("failure_reason", "The VM could not be created from its template.");
+        assertThat(failed.toString()).doesNotContain("UPID").doesNotContain("Proxmox").doesNotContain("pve-1:")
+                .doesNotContainPattern("\\b1\\d{4}\\b");
+        Map<String, Object> internals = http.get().uri("/api/v1/admin/sessions/" + id)
+                .header("Authorization", "Bearer " + token("root", Role.ADMIN)).exchange()
+                .expectBody(new org.springframework.core.ParameterizedTypeReference<Map<String, Object>>() { })
+                .returnResult().getResponseBody();
+        assertThat((String) internals.get("failure_reason")).contains("clone failed");
+    }
+
+    private String expiryDeadline(String sessionId) {
+        String payload = jdbc.queryForObject("SELECT convert_from(payload, 'UTF8') FROM domainevententry"
+                + " WHERE aggregateidentifier = ? AND payloadtype LIKE '%SessionRequested'", String.class, sessionId);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"expiryDeadlineId\":\"([^\"]+)\"").matcher(payload);
+        assertThat(m.find()).as("expiry deadline id in " + payload).isTrue();
+        return m.group(1);
+    }
+
+    private int deadlineRows(String taskInstance) {
+        return jdbc.queryForObject("SELECT count(*) FROM scheduled_tasks WHERE task_name = 'AxonDeadline' AND task_instance = ?",
+                Integer.class, taskInstance);
     }
 
     @Test

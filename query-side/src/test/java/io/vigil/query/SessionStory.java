@@ -15,7 +15,11 @@ import io.vigil.core.session.ResumeStarted;
 import io.vigil.core.session.SessionActivated;
 import io.vigil.core.session.SessionEnded;
 import io.vigil.core.session.SessionEnding;
+import io.vigil.core.session.FailureCode;
 import io.vigil.core.session.SessionFailed;
+import io.vigil.core.session.TeardownStarted;
+import io.vigil.core.session.VmAbandoned;
+import io.vigil.core.session.VmLost;
 import io.vigil.core.session.SessionHibernated;
 import io.vigil.core.session.SessionId;
 import io.vigil.core.session.SessionRequested;
@@ -73,7 +77,7 @@ public final class SessionStory {
 
     public DomainEventMessage<SessionRequested> requested() {
         return next(new SessionRequested(id, new UserId(user), new TemplateId("ubuntu-22-04"), UBUNTU, node, 60,
-                SessionType.EPHEMERAL, requestedAt, expiresAt));
+                SessionType.EPHEMERAL, requestedAt, expiresAt, node, "expiry-" + id, null));
     }
 
     public DomainEventMessage<VmIdReserved> reserved(int newVmid) {
@@ -95,7 +99,7 @@ public final class SessionStory {
     }
 
     public DomainEventMessage<IdleWarningIssued> idleWarning(Instant idleSince, Instant hibernatesAt) {
-        return next(new IdleWarningIssued(id, idleSince, hibernatesAt));
+        return next(new IdleWarningIssued(id, idleSince, hibernatesAt, "idle-" + id));
     }
 
     public DomainEventMessage<IdleWarningCancelled> idleWarningCancelled() {
@@ -103,7 +107,7 @@ public final class SessionStory {
     }
 
     public DomainEventMessage<HibernationStarted> hibernating(HibernationReason reason) {
-        return next(new HibernationStarted(id, reason, node, vmid, connectionId));
+        return next(new HibernationStarted(id, reason, node, vmid, connectionId, null));
     }
 
     public DomainEventMessage<SessionHibernated> hibernated() {
@@ -112,7 +116,7 @@ public final class SessionStory {
     }
 
     public DomainEventMessage<HibernationFailed> hibernationFailed(String reason) {
-        return next(new HibernationFailed(id, reason));
+        return next(new HibernationFailed(id, reason, FailureCode.HIBERNATION_FAILED));
     }
 
     public DomainEventMessage<ResumeStarted> resuming() {
@@ -125,7 +129,7 @@ public final class SessionStory {
     }
 
     public DomainEventMessage<ResumeFailed> resumeFailed(String reason) {
-        return next(new ResumeFailed(id, reason));
+        return next(new ResumeFailed(id, reason, FailureCode.RESUME_TIMED_OUT));
     }
 
     public DomainEventMessage<ProvisioningRetryScheduled> retry(int attempt, String reason) {
@@ -133,7 +137,24 @@ public final class SessionStory {
     }
 
     public DomainEventMessage<SessionFailed> failed(String reason) {
-        return next(new SessionFailed(id, reason, node, vmid, null));
+        return failed(FailureCode.CLONE_FAILED, reason);
+    }
+
+    public DomainEventMessage<SessionFailed> failed(FailureCode code, String reason) {
+        return next(new SessionFailed(id, reason, node, vmid, null, code));
+    }
+
+    public DomainEventMessage<VmLost> lost(String detail) {
+        return next(new VmLost(id, node, vmid, detail));
+    }
+
+    public DomainEventMessage<TeardownStarted> teardown() {
+        return next(new TeardownStarted(id, node, vmid, connectionId, null, false, null, new UserId(user),
+                new TemplateId("ubuntu-22-04"), UBUNTU));
+    }
+
+    public DomainEventMessage<VmAbandoned> abandoned(String detail) {
+        return next(new VmAbandoned(id, node, vmid, detail));
     }
 
     public DomainEventMessage<AdminAlertRaised> alert(String message) {

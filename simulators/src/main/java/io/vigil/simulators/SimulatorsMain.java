@@ -30,6 +30,7 @@ public final class SimulatorsMain {
         [--boot-latency-ms 0] [--stop-latency-ms 0] [--delete-latency-ms 0]
         [--suspend-latency-ms 0] [--resume-latency-ms 0]
         [--fault-5xx 0.0] [--fault-595 0.0] [--fault-lock-timeout 0.0] [--fault-task-failure 0.0]
+        [--fault-task-warnings 0.0] [--lock-wait-ms 10000] [--state-file cluster.json]
         [--proxmox-tls-keystore file.p12 --proxmox-tls-password pw]
         [--guacamole-username guacadmin] [--guacamole-password guacadmin]
         [--guacamole-token-lifetime-s 3600]
@@ -58,7 +59,12 @@ public final class SimulatorsMain {
                         ms(opts, "start"), ms(opts, "boot"), ms(opts, "stop"), ms(opts, "delete"),
                         ms(opts, "suspend"), ms(opts, "resume")))
                 .withFaults(new Faults(rate(opts, "fault-5xx"), rate(opts, "fault-595"),
-                        rate(opts, "fault-lock-timeout"), rate(opts, "fault-task-failure")));
+                        rate(opts, "fault-lock-timeout"), rate(opts, "fault-task-failure"),
+                        rate(opts, "fault-task-warnings")))
+                .withLockWait(Duration.ofMillis(integer(opts, "lock-wait-ms", 10_000)));
+        if (opts.containsKey("state-file")) {
+            proxmox = proxmox.withStateFile(Path.of(opts.get("state-file")));
+        }
         if (opts.containsKey("proxmox-tls-keystore")) {
             proxmox = proxmox.withTls(new Tls(Path.of(opts.get("proxmox-tls-keystore")),
                     opts.getOrDefault("proxmox-tls-password", "")));

@@ -45,11 +45,17 @@ public final class RawHttp {
     }
 
     public Response postForm(String path, Map<String, String> form) {
-        String body = form.entrySet().stream()
-                .map(e -> e.getKey() + "=" + java.net.URLEncoder.encode(e.getValue(),
-                        StandardCharsets.UTF_8))
+        return send(HttpMethod.POST, path, form(form), "application/x-www-form-urlencoded");
+    }
+
+    public Response putForm(String path, Map<String, String> form) {
+        return send(HttpMethod.PUT, path, form(form), "application/x-www-form-urlencoded");
+    }
+
+    private static String form(Map<String, String> form) {
+        return form.entrySet().stream()
+                .map(e -> e.getKey() + "=" + java.net.URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return send(HttpMethod.POST, path, body, "application/x-www-form-urlencoded");
     }
 
     public Response sendJson(HttpMethod method, String path, String json) {

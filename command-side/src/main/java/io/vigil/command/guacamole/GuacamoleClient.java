@@ -119,6 +119,22 @@ public class GuacamoleClient {
                 .map(created -> created.path("identifier").asString());
     }
 
+    /** Every connection: identifier and name. */
+    public Mono<List<Connection>> connections() {
+        return request("GET connections", s -> http.web.get()
+                        .uri("/session/data/{ds}/connections", s.dataSource()))
+                .map(all -> {
+                    List<Connection> result = new ArrayList<>();
+                    for (JsonNode c : all) {
+                        result.add(new Connection(c.path("identifier").asString(), c.path("name").asString(null)));
+                    }
+                    return List.copyOf(result);
+                });
+    }
+
+    public record Connection(String identifier, String name) {
+    }
+
     /** The identifier of the ROOT-level connection with this name, if there is one. */
     public Mono<Optional<String>> findConnectionByName(String name) {
         return request("GET connections", s -> http.web.get()

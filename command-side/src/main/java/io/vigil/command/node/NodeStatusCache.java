@@ -1,6 +1,5 @@
 package io.vigil.command.node;
 
-import io.vigil.command.ProvisioningProperties;
 import io.vigil.command.proxmox.ProxmoxClient;
 import io.vigil.platform.cache.NodeStatus;
 import io.vigil.platform.cache.NodeStatusStore;
@@ -13,61 +12,49 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
  * Live node figures from Proxmox ({@code GET /nodes}, one call for the whole cluster), shared through Redis so
- * every instance and the admins' view see the same sample. A background refresh keeps it young; when Proxmox
- * or Redis cannot be reached, the last known figures are used rather than refusing every request.
+ * every instance and the admins' view see the same sample.
+ * <p>
+ * Admission reads {@link #snapshot()}, which is this instance's copy in memory and never waits on anything:
+ * admission holds a database connection and the cluster-wide admission lock, and must not hold them while
+ * Proxmox or Redis is slow. The copy is filled by {@link #refresh()} (Proxmox → Redis → memory), which a
+ * db-scheduler recurring task runs on one instance of the cluster at a time, and by {@link #sync()} (Redis →
+ * memory) on every instance. When Proxmox or Redis cannot be reached, the last known figures stay in use.
  */
 @Component
 public class NodeStatusCache {
     private static final Logger log = LoggerFactory.getLogger(NodeStatusCache.class);
-    private static final Duration PROXMOX_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration PROXMOX_TIMEOUT = Duration.ofSeconds(5);
     private final ProxmoxClient proxmox;
     private final NodeStatusStore store;
-    private final ProvisioningProperties properties;
     private final Clock clock;
-    private final AtomicReference<Map<String, NodeStatus>> lastKnown = new AtomicReference<>(Map.of());
+    private final AtomicReference<Map<String, NodeStatus>> snapshot = new AtomicReference<>(Map.of());
 
-    public NodeStatusCache(ProxmoxClient proxmox, NodeStatusStore store, ProvisioningProperties properties, Clock clock) {
+    public NodeStatusCache(ProxmoxClient proxmox, NodeStatusStore store, Clock clock) {
         this.proxmox = proxmox;
         this.store = store;
-        this.properties = properties;
         this.clock = clock;
     }
 
-    /** Figures no older than the configured age if Proxmox answers; otherwise the last known ones. */
-    public Map<String, NodeStatus> current() {
-        Map<String, NodeStatus> cached = cached();
-        if (!cached.isEmpty() && fresh(cached)) {
-            return cached;
-        }
-        try {
-            return refresh();
-        } catch (RuntimeException e) {
-            log.warn("Proxmox node status unavailable ({}); using the last known figures", e.getMessage());
-            return cached;
-        }
+    /** The figures this instance last saw; empty until the first refresh or sync. Never blocks. */
+    public Map<String, NodeStatus> snapshot() {
+        return snapshot.get();
     }
 
-    @Scheduled(initialDelayString = "0s", fixedDelayString = "${vigil.provisioning.node-status-refresh:15s}")
-    void refreshInBackground() {
-        try {
-            refresh();
-        } catch (RuntimeException e) {
-            log.warn("Background node status refresh failed: {}", e.getMessage());
-        }
-    }
-
+    /** Samples Proxmox and shares the sample; run by the recurring task, never on a request path. */
     public Map<String, NodeStatus> refresh() {
         Instant now = clock.instant();
         List<NodeStatus> sample = proxmox.nodes().block(PROXMOX_TIMEOUT).stream()
                 .map(n -> new NodeStatus(n.node(), n.status(), n.cpu(), n.maxcpu(), n.mem(), n.maxmem(), n.uptime(), now))
                 .toList();
         Map<String, NodeStatus> byNode = sample.stream().collect(Collectors.toUnmodifiableMap(NodeStatus::node, s -> s));
-        lastKnown.set(byNode);
+        snapshot.set(byNode);
         try {
             store.saveAll(sample);
         } catch (RuntimeException e) {
@@ -76,20 +63,26 @@ public class NodeStatusCache {
         return byNode;
     }
 
-    private Map<String, NodeStatus> cached() {
+    /** What another instance sampled, into this instance's copy; keeps the copy when Redis does not answer. */
+    @Scheduled(initialDelayString = "0s", fixedDelayString = "${vigil.provisioning.node-status-sync:2s}")
+    @EventListener(ApplicationReadyEvent.class)
+    public void sync() {
         try {
             Map<String, NodeStatus> shared = store.loadAll();
-            if (!shared.isEmpty()) {
-                return shared;
+            if (!shared.isEmpty() && newer(shared, snapshot.get())) {
+                snapshot.set(Map.copyOf(shared));
             }
         } catch (RuntimeException e) {
-            log.warn("Redis unavailable for node status ({}); using this instance's copy", e.getMessage());
+            log.debug("Redis unavailable for node status ({}); keeping this instance's copy", e.getMessage());
         }
-        return lastKnown.get();
     }
 
-    private boolean fresh(Map<String, NodeStatus> statuses) {
-        Instant oldest = statuses.values().stream().map(NodeStatus::sampledAt).min(Instant::compareTo).orElse(Instant.EPOCH);
-        return Duration.between(oldest, clock.instant()).compareTo(properties.nodeStatusMaxAge()) <= 0;
+    private static boolean newer(Map<String, NodeStatus> candidate, Map<String, NodeStatus> current) {
+        return current.isEmpty() || sampledAt(candidate).isAfter(sampledAt(current))
+                || !candidate.keySet().equals(current.keySet());
+    }
+
+    private static Instant sampledAt(Map<String, NodeStatus> statuses) {
+        return statuses.values().stream().map(NodeStatus::sampledAt).min(Instant::compareTo).orElse(Instant.EPOCH);
     }
 }

@@ -12,27 +12,32 @@ final class GuestAddresses {
     private GuestAddresses() {
     }
 
-    static Optional<String> pick(JsonNode data) {
-        String loopback = null;
+    /**
+      * The first IPv4 address of a guest interface other than {@code lo} that another machine can reach: never
+      * link-local (Windows guests report 169.254.x.x before DHCP answers), never loopback unless
+      * {@code allowLoopback} (only simulated guests, which listen on the host's loopback). Early in boot the agent
+      * reports only {@code lo}: that is "no address yet", not an address.
+      */
+    static Optional<String> pick(JsonNode data, boolean allowLoopback) {
         for (JsonNode iface : data.path("result")) {
+            if ("lo".equals(iface.path("name").asString(""))) {
+                continue;
+            }
             for (JsonNode address : iface.path("ip-addresses")) {
                 if (!"ipv4".equals(address.path("ip-address-type").asString(""))) {
                     continue;
                 }
                 String ip = address.path("ip-address").asString("");
                 Optional<InetAddress> parsed = parse(ip);
-                if (parsed.isEmpty()) {
+                if (parsed.isEmpty() || parsed.get().isLinkLocalAddress() || parsed.get().isAnyLocalAddress()) {
                     continue;
                 }
-                if (parsed.get().isLoopbackAddress()) {
-                    loopback = loopback == null ? ip : loopback;
-                } else if (!parsed.get().isLinkLocalAddress()) {
-                    // Windows guests report 169.254.x.x (APIPA) before DHCP answers: not reachable.
+                if (!parsed.get().isLoopbackAddress() || allowLoopback) {
                     return Optional.of(ip);
                 }
             }
         }
-        return Optional.ofNullable(loopback);
+        return Optional.empty();
     }
 
     /** Literal IPv4 only: {@code InetAddress.getByName} must never turn into a DNS lookup. */

@@ -50,12 +50,19 @@ public class ProxmoxClient {
                         ? Mono.just(false) : Mono.error(e));
     }
 
-    /** A linked clone ({@code full=0}) of a template; answers the task's UPID. */
+    /**
+      * A linked clone ({@code full=0}) of a template, made on the template's node {@code node}; with a
+      * {@code target} other than that node, the clone ends up there (only with shared storage). Answers the task's
+      * UPID, which names {@code node}: follow it there.
+      */
     public Mono<String> clone(String node, int templateVmid, int newId, String name,
-                                                        String description) {
+                              String description, String target) {
         MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
         form.add("newid", String.valueOf(newId));
         form.add("full", "0");
+        if (target != null && !target.equals(node)) {
+            form.add("target", target);
+        }
         if (name != null) {
             form.add("name", name);
         }
@@ -109,9 +116,72 @@ public class ProxmoxClient {
                         d.path("uptime").asLong(0)));
     }
 
-    public Mono<TaskStatus> taskStatus(String node, String upid) {
-        return http.get("/nodes/{node}/tasks/{upid}/status", node, upid)
+    /** The task's state, asked of the node that runs it (the one the UPID names): no other node knows it. */
+    public Mono<TaskStatus> taskStatus(String upid) {
+        return http.get("/nodes/{node}/tasks/{upid}/status", Upid.node(upid), upid)
                 .map(d -> new TaskStatus(text(d, "status"), text(d, "exitstatus")));
+    }
+
+    /** Every VM of the cluster with the node that holds it now; the one call that finds a VM wherever it is. */
+    public Mono<List<ClusterVm>> clusterVms() {
+        return http.get(Map.of("type", "vm"), "/cluster/resources").map(data -> {
+            List<ClusterVm> vms = new ArrayList<>();
+            for (JsonNode v : data) {
+                if (!"qemu".equals(v.path("type").asString("qemu"))) {
+                    continue;
+                }
+                int vmid = v.path("vmid").asInt(0);
+                String name = text(v, "name");
+                if (name != null && name.equals("VM " + vmid)) {
+                    name = null; // Proxmox's stand-in for a config without a name (a clone in progress)
+                }
+                vms.add(new ClusterVm(vmid, text(v, "node"), name, text(v, "status"),
+                        v.path("template").asInt(0) == 1, text(v, "lock")));
+            }
+            return List.copyOf(vms);
+        });
+    }
+
+    /** The storages of the template's disks: each {@code scsiN/virtioN/sataN/ideN/efidisk0/tpmstate0} volume's. */
+    public Mono<List<String>> diskStorages(String node, int vmid) {
+        return http.get("/nodes/{node}/qemu/{vmid}/config", node, vmid).map(config -> {
+            List<String> storages = new ArrayList<>();
+            for (var field : config.properties()) {
+                String key = field.getKey();
+                String value = field.getValue().asString("");
+                boolean disk = key.matches("(scsi|virtio|sata|ide)\\d+|efidisk0|tpmstate0");
+                if (disk && value.contains(":") && !value.contains("media=cdrom") && !value.startsWith("none")) {
+                    String storage = value.substring(0, value.indexOf(':'));
+                    if (!storages.contains(storage)) {
+                        storages.add(storage);
+                    }
+                }
+            }
+            return List.copyOf(storages);
+        });
+    }
+
+    /** Which storages are shared between nodes ({@code GET /storage}: Proxmox sets {@code shared} for them). */
+    public Mono<Map<String, Boolean>> sharedStorages() {
+        return http.get("/storage").map(data -> {
+            Map<String, Boolean> shared = new java.util.HashMap<>();
+            data.forEach(s -> shared.put(text(s, "storage"), s.path("shared").asInt(0) == 1));
+            return Map.copyOf(shared);
+        });
+    }
+
+    /** Renames a VM ({@code PUT .../config}, applied at once; refused while the VM is locked). */
+    public Mono<Void> rename(String node, int vmid, String name) {
+        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+        form.add("name", name);
+        return http.put(form, "/nodes/{node}/qemu/{vmid}/config", node, vmid).then();
+    }
+
+    /** Discards a hibernated VM's saved RAM ({@code delete=vmstate}): it is then plainly stopped, unlocked. */
+    public Mono<Void> discardSavedState(String node, int vmid) {
+        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+        form.add("delete", "vmstate");
+        return http.put(form, "/nodes/{node}/qemu/{vmid}/config", node, vmid).then();
     }
 
     public Mono<List<VmSummary>> listVms(String node) {
@@ -121,13 +191,13 @@ public class ProxmoxClient {
     }
 
     /**
-      * The guest's address as its QEMU agent reports it: the first IPv4 that is neither loopback
-      * nor link-local, else a loopback one. Empty while the VM or its agent is not running (i.e.
-      * the guest has not booted far enough).
+      * The guest's address as its QEMU agent reports it: the first IPv4 of an interface other than {@code lo} that
+      * is neither loopback nor link-local (loopback too when {@code allowLoopback}, for simulated guests). Empty
+      * while the VM or its agent is not running, or the guest has no routable address yet (early in boot).
       */
-    public Mono<Optional<String>> guestAddress(String node, int vmid) {
+    public Mono<Optional<String>> guestAddress(String node, int vmid, boolean allowLoopback) {
         return http.get("/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces", node, vmid)
-                .map(GuestAddresses::pick)
+                .map(data -> GuestAddresses.pick(data, allowLoopback))
                 .onErrorResume(ProxmoxException.class, e -> GuestAddresses.agentNotReady(e)
                         ? Mono.just(Optional.empty()) : Mono.error(e));
     }

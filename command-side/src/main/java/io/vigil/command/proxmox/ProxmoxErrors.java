@@ -39,7 +39,7 @@ final class ProxmoxErrors {
         if (r.contains("already exists")) {
             return Kind.VMID_TAKEN;
         }
-        if (r.contains("does not exist")) {
+        if (r.contains("does not exist") || r.contains("unable to find configuration file")) {
             return Kind.NOT_FOUND;
         }
         if (status >= 500 && status != 501) {

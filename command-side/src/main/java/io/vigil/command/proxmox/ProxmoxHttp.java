@@ -79,6 +79,10 @@ final class ProxmoxHttp {
         return call(HttpMethod.POST, b -> b.path(path).build(vars), path, vars, form);
     }
 
+    Mono<JsonNode> put(MultiValueMap<String, String> form, String path, Object... vars) {
+        return call(HttpMethod.PUT, b -> b.path(path).build(vars), path, vars, form);
+    }
+
     /** DELETE takes its parameters in the query string, as with the real API. */
     Mono<JsonNode> delete(Map<String, String> query, String path, Object... vars) {
         return call(HttpMethod.DELETE, b -> {

@@ -101,8 +101,9 @@ class RegistryController {
         }
     }
 
+    /** {@code node}: the Proxmox node the template VM lives on; when absent, Vigil finds it in the cluster. */
     record TemplateBody(String id, String name, String osType, String protocol, Integer proxmoxVmid, Integer cpuCores,
-                        Integer ramMb, Integer diskGb, List<String> tags, Boolean active) {
+                        Integer ramMb, Integer diskGb, List<String> tags, Boolean active, String node) {
         TemplateSpec spec() {
             if (proxmoxVmid == null) {
                 throw DomainException.invalid("invalid_proxmox_vmid", "proxmox_vmid (the template's VMID) is required");
@@ -110,13 +111,14 @@ class RegistryController {
             return new TemplateSpec(name, parse(OsType.class, osType, "os_type"), parse(Protocol.class, protocol, "protocol"),
                     proxmoxVmid, cpuCores == null ? TemplateSpec.DEFAULT_CPU_CORES : cpuCores,
                     ramMb == null ? TemplateSpec.DEFAULT_RAM_MB : ramMb, diskGb == null ? TemplateSpec.DEFAULT_DISK_GB : diskGb,
-                    tags, active == null || active);
+                    tags, active == null || active, node == null || node.isBlank() ? null : new NodeName(node));
         }
 
         TemplateBody withId(String newId) {
             TemplateSpec s = spec();
             return new TemplateBody(newId, s.name(), s.osType().name().toLowerCase(Locale.ROOT), s.protocol().wireName(),
-                    s.proxmoxVmid(), s.cpuCores(), s.ramMb(), s.diskGb(), s.tags(), s.active());
+                    s.proxmoxVmid(), s.cpuCores(), s.ramMb(), s.diskGb(), s.tags(), s.active(),
+                    s.node() == null ? null : s.node().value());
         }
     }
 

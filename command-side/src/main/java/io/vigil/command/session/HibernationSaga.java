@@ -4,15 +4,17 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import io.vigil.command.proxmox.TaskStatus;
 import io.vigil.command.proxmox.VmStatus;
 import io.vigil.core.session.FailHibernation;
+import io.vigil.core.session.FailureCode;
+import io.vigil.core.session.HandOverTeardown;
 import io.vigil.core.session.HibernationFailed;
 import io.vigil.core.session.HibernationStarted;
 import io.vigil.core.session.RaiseAdminAlert;
 import io.vigil.core.session.RecordVmHibernated;
+import io.vigil.core.session.RecordVmLost;
 import io.vigil.core.session.SessionEnding;
 import io.vigil.core.session.SessionHibernated;
 import io.vigil.core.session.SessionId;
 import java.time.Duration;
-import org.axonframework.modelling.saga.EndSaga;
 import org.axonframework.modelling.saga.SagaEventHandler;
 import org.axonframework.modelling.saga.StartSaga;
 import org.axonframework.spring.stereotype.Saga;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Hibernates a session: suspend the VM to disk ({@code todisk=1}, RAM freed), follow the task, then remove the
  * Guacamole connection (resume makes a new one from the VM's name and protocol). Each step first looks at what
  * Proxmox says, so a step repeated after a crash or a redelivery finds its work done instead of failing. Proxmox
- * errors are retried with the provisioning back-off; if suspending still fails, the session stays active.
+ * errors are retried with the provisioning back-off; if suspending still fails, the session stays active. A VM
+ * that is gone ends the session; a session that ends meanwhile gets its VM handed to teardown.
  */
 @Saga
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
@@ -31,8 +34,7 @@ import org.slf4j.LoggerFactory;
 public class HibernationSaga extends VmSaga {
     private static final Logger log = LoggerFactory.getLogger(HibernationSaga.class);
 
-    enum Step { SUSPEND, AWAIT_SUSPEND, DISCONNECT, DONE }
-
+    enum Step { AWAIT_PENDING, SUSPEND, AWAIT_SUSPEND, DISCONNECT, DONE }
 
     private SessionId sessionId;
     private String node;
@@ -40,7 +42,6 @@ public class HibernationSaga extends VmSaga {
     private String connectionId;
     private Step step;
     private String upid;
-    private PollClock poll;
 
     @StartSaga
     @SagaEventHandler(associationProperty = "sessionId")
@@ -49,37 +50,49 @@ public class HibernationSaga extends VmSaga {
         node = event.node().value();
         vmid = event.vmid();
         connectionId = event.connectionId();
-        step = Step.SUSPEND;
+        upid = event.pendingTask();
+        step = upid != null ? Step.AWAIT_PENDING : Step.SUSPEND;
+        startPolling();
         advance();
     }
 
-    @EndSaga
     @SagaEventHandler(associationProperty = "sessionId")
     void on(SessionHibernated event) {
-        step = Step.DONE;
+        finish();
     }
 
-    @EndSaga
     @SagaEventHandler(associationProperty = "sessionId")
     void on(HibernationFailed event) {
-        step = Step.DONE;
+        finish();
     }
 
-    /** Ended meanwhile: teardown deletes the VM, suspended or not. */
-    @EndSaga
+    /** Ended meanwhile: teardown deletes the VM, suspended or not, once the suspend task (if any) is over. */
     @SagaEventHandler(associationProperty = "sessionId")
     void on(SessionEnding event) {
+        boolean taskRuns = step == Step.AWAIT_SUSPEND || step == Step.AWAIT_PENDING;
         step = Step.DONE;
+        send(new HandOverTeardown(sessionId, taskRuns ? upid : null));
+        finish();
     }
 
     @Override
     void runStep() {
         switch (step) {
+            case AWAIT_PENDING -> awaitPending();
             case SUSPEND -> suspend();
             case AWAIT_SUSPEND -> awaitSuspend();
             case DISCONNECT -> disconnect();
             case DONE -> { }
         }
+    }
+
+    /** A resume that gave up may still be starting the VM: suspend it only once that task is over. */
+    private void awaitPending() {
+        if (!vm.task(upid).finished()) {
+            pollLater("the resume task " + upid + " to end", properties.waitLimit(), properties.pollMax());
+            return;
+        }
+        next(Step.SUSPEND);
     }
 
     private void suspend() {
@@ -90,15 +103,14 @@ public class HibernationSaga extends VmSaga {
             return;
         }
         upid = vm.suspendToDisk(node, vmid);
-        poll = PollClock.start(clock.instant(), properties.pollInitial());
+        startPolling();
         next(Step.AWAIT_SUSPEND);
     }
 
     private void awaitSuspend() {
-        TaskStatus status = vm.task(node, upid);
+        TaskStatus status = vm.task(upid);
         if (!status.finished()) {
-            poll = poll.lookAgainLater(deadlines, POLL, clock.instant(), properties.waitLimit(), properties.pollMax(),
-                    "Proxmox task " + upid + " to suspend VM " + vmid);
+            pollLater("Proxmox task " + upid + " to suspend VM " + vmid, properties.waitLimit(), properties.pollMax());
             return;
         }
         if (!status.succeeded()) {
@@ -108,12 +120,14 @@ public class HibernationSaga extends VmSaga {
         next(Step.DISCONNECT);
     }
 
+    /** A hibernating session has no connection: the recorded one, or one a failed resume made (found by name). */
     private void disconnect() {
-        if (connectionId != null) {
-            vm.disconnect(connectionId);
+        String connection = connectionId != null ? connectionId : vm.connectionNamed(sessionId.vmName()).orElse(null);
+        if (connection != null) {
+            vm.disconnect(connection);
         }
         step = Step.DONE;
-        commands.send(new RecordVmHibernated(sessionId));
+        send(new RecordVmHibernated(sessionId));
     }
 
     private void next(Step nextStep) {
@@ -124,7 +138,14 @@ public class HibernationSaga extends VmSaga {
     @Override
     void failed(RuntimeException e) {
         String reason = StepFailure.reason(e);
-        if (step == Step.AWAIT_SUSPEND) {
+        if (e instanceof StepFailure.Gone) {
+            log.warn("Hibernation of session {}: {}; the session ends", sessionId, reason);
+            step = Step.DONE;
+            send(new RecordVmLost(sessionId, reason));
+            finish();
+            return;
+        }
+        if (step == Step.AWAIT_SUSPEND || step == Step.AWAIT_PENDING) {
             step = Step.SUSPEND;
         }
         Duration wait = StepFailure.isTransient(e) ? retryLater() : null;
@@ -133,10 +154,10 @@ public class HibernationSaga extends VmSaga {
             return;
         }
         if (step == Step.DISCONNECT) {
-            // The VM is on disk, which is what the session's state must say; a stale connection is only clutter
-            // (resume reuses it by name), so it is reported rather than undoing the hibernation.
+            // The VM is on disk, which is what the session's state must say; the stale connection is the
+            // reconciler's (resume reuses it by name meanwhile), so it is reported rather than undoing the hibernation.
             log.warn("Session {} hibernated, but its Guacamole connection {} stays: {}", sessionId, connectionId, reason);
-            commands.send(new RaiseAdminAlert(sessionId, "Guacamole connection " + connectionId + " of hibernated session "
+            send(new RaiseAdminAlert(sessionId, "Guacamole connection " + connectionId + " of hibernated session "
                     + sessionId + " could not be removed: " + reason));
             connectionId = null;
             disconnect();
@@ -144,6 +165,9 @@ public class HibernationSaga extends VmSaga {
         }
         log.warn("Hibernation of session {} failed for good at {}: {}", sessionId, step, reason);
         step = Step.DONE;
-        commands.send(new FailHibernation(sessionId, reason));
+        // A suspend that failed in Proxmox leaves the VM running with "lock: suspending": say how to free it.
+        boolean locked = reason.contains("locked (suspending)") || reason.contains("savevm");
+        send(new FailHibernation(sessionId, FailureCode.HIBERNATION_FAILED, reason + (locked
+                ? " (Proxmox may have left the VM locked: 'qm unlock " + vmid + "' on " + node + " frees it)" : "")));
     }
 }

@@ -2,7 +2,6 @@ package io.vigil.command.session;
 
 import java.time.Duration;
 import java.time.Instant;
-import org.axonframework.deadline.DeadlineManager;
 
 /**
  * Back-off for waiting on Proxmox: the first look is almost immediate (a fast Proxmox costs milliseconds), then
@@ -14,16 +13,16 @@ public record PollClock(Instant startedAt, long nextDelayMillis) {
         return new PollClock(now, initial.toMillis());
     }
 
-    /**
-     * Schedules the next look as the saga's deadline {@code deadlineName} and answers the clock for the one
-     * after; past {@code limit} it gives up instead, saying what it was waiting for.
-     */
-    PollClock lookAgainLater(DeadlineManager deadlines, String deadlineName, Instant now, Duration limit,
-                             Duration max, String waitingFor) {
+    /** The wait before the next look; past {@code limit} it gives up instead, saying what it was waiting for. */
+    Duration nextWait(Instant now, Duration limit, String waitingFor) {
         if (Duration.between(startedAt, now).compareTo(limit) > 0) {
-            throw new StepFailure.TimedOut("Gave up after " + limit.toSeconds() + " s: " + waitingFor);
+            throw new StepFailure.TimedOut("Gave up after " + limit.toSeconds() + " s waiting for " + waitingFor);
         }
-        deadlines.schedule(Duration.ofMillis(nextDelayMillis), deadlineName);
+        return Duration.ofMillis(nextDelayMillis);
+    }
+
+    /** The clock for the look after next. */
+    PollClock backedOff(Duration max) {
         return new PollClock(startedAt, Math.min(nextDelayMillis * 2, max.toMillis()));
     }
 }

@@ -1,9 +1,13 @@
 package io.vigil.command.session;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import io.vigil.command.proxmox.ClusterVm;
+import io.vigil.command.proxmox.ProxmoxException;
 import io.vigil.command.proxmox.TaskStatus;
 import io.vigil.core.session.ActivateSession;
 import io.vigil.core.session.FailSession;
+import io.vigil.core.session.FailureCode;
+import io.vigil.core.session.HandOverTeardown;
 import io.vigil.core.session.RecordVmBooted;
 import io.vigil.core.session.RecordVmCloned;
 import io.vigil.core.session.ReserveVmId;
@@ -18,9 +22,8 @@ import io.vigil.core.session.VmCloned;
 import io.vigil.core.session.VmIdReserved;
 import io.vigil.core.template.Protocol;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
-import org.axonframework.modelling.saga.EndSaga;
+import java.util.Set;
 import org.axonframework.modelling.saga.SagaEventHandler;
 import org.axonframework.modelling.saga.StartSaga;
 import org.axonframework.spring.stereotype.Saga;
@@ -28,10 +31,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Provisions one session: reserve a VMID (recorded before cloning, so a crash cannot hide a VM), linked-clone,
- * start, wait until the guest answers on its port, create the Guacamole connection, activate. Each step is one
- * Proxmox action whose outcome is recorded on the session; waits and retries are persistent deadlines, so a
- * restart resumes where it stopped and no thread sleeps. Every action is safe to repeat after a redelivery.
+ * Provisions one session: reserve a VMID (recorded before cloning, so a crash cannot hide a VM), linked-clone on
+ * the template's node with the chosen node as target, start, wait until the guest answers on its port, create the
+ * Guacamole connection, activate. A session started from a kept VM skips the clone: the VM is renamed for the
+ * session and started. Each step is one Proxmox action whose outcome is recorded on the session; waits and retries
+ * are persistent deadlines, so a restart resumes where it stopped and no thread sleeps.
+ * <p>
+ * The saga owns the VM until the session is active or failed. If the session ends first, the saga stops at once
+ * and hands the VM to teardown with the task it may have running (a clone in progress is ours too).
  */
 @Saga
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
@@ -40,18 +47,18 @@ public class ProvisioningSaga extends VmSaga {
     private static final Logger log = LoggerFactory.getLogger(ProvisioningSaga.class);
     private static final int MAX_VMID_RACES = 5;
 
-    enum Step { RESERVE, CLONE, AWAIT_CLONE, START, AWAIT_START, AWAIT_BOOT, CONNECT, DONE }
-
+    enum Step { RESERVE, CLONE, AWAIT_CLONE, RENAME, START, AWAIT_START, AWAIT_BOOT, CONNECT, DONE }
 
     private SessionId sessionId;
     private String node;
+    private String templateNode;
     private int templateVmid;
     private Protocol protocol;
     private Integer vmid;
+    private String keptVmId;
     private String guestAddress;
     private Step step;
     private String upid;
-    private PollClock poll;
     private int vmidRaces;
 
     @StartSaga
@@ -59,9 +66,16 @@ public class ProvisioningSaga extends VmSaga {
     void on(SessionRequested event) {
         sessionId = event.sessionId();
         node = event.node().value();
+        templateNode = event.templateNode() != null ? event.templateNode().value() : node;
         templateVmid = event.template().proxmoxVmid();
         protocol = event.template().protocol();
-        step = Step.RESERVE;
+        if (event.source() != null) {
+            keptVmId = event.source().keptVmId();
+            vmid = event.source().vmid();
+            step = Step.RENAME;
+        } else {
+            step = Step.RESERVE;
+        }
         advance();
     }
 
@@ -85,143 +99,170 @@ public class ProvisioningSaga extends VmSaga {
         advance();
     }
 
-    @EndSaga
     @SagaEventHandler(associationProperty = "sessionId")
     void on(SessionActivated event) {
-        step = Step.DONE;
+        finish();
     }
 
-    @EndSaga
     @SagaEventHandler(associationProperty = "sessionId")
     void on(SessionFailed event) {
-        step = Step.DONE;
+        finish();
     }
 
-    /** Ended while provisioning: teardown takes over whatever exists; nothing more is built. */
-    @EndSaga
+    /** Ended while provisioning: nothing more is built, and teardown gets the VM with the task that may still run. */
     @SagaEventHandler(associationProperty = "sessionId")
     void on(SessionEnding event) {
+        boolean taskRuns = step == Step.AWAIT_CLONE || step == Step.AWAIT_START;
         step = Step.DONE;
+        send(new HandOverTeardown(sessionId, taskRuns ? upid : null));
+        finish();
     }
 
     @Override
     void runStep() {
         switch (step) {
-            case RESERVE -> reserve();
+            case RESERVE -> send(new ReserveVmId(sessionId, vm.nextVmId()));
             case CLONE -> cloneVm();
-            case AWAIT_CLONE -> awaitTask(() -> commands.send(new RecordVmCloned(sessionId, vmid)), Step.CLONE);
-            case START -> startVm();
-            case AWAIT_START -> awaitTask(this::beginBootWait, Step.START);
+            case AWAIT_CLONE -> awaitClone();
+            case RENAME -> renameKeptVm();
+            case START -> waitFor(vm.start(node, vmid), Step.AWAIT_START);
+            case AWAIT_START -> awaitStart();
             case AWAIT_BOOT -> awaitBoot();
             case CONNECT -> connect();
             case DONE -> { }
         }
     }
 
-    private void reserve() {
-        commands.send(new ReserveVmId(sessionId, vm.nextVmId()));
-    }
-
     private void cloneVm() {
         String task;
         try {
-            task = vm.cloneOrFindOurs(node, templateVmid, vmid, sessionId.vmName(), "Vigil session " + sessionId);
-        } catch (io.vigil.command.proxmox.ProxmoxException e) {
-            if (e.kind() == io.vigil.command.proxmox.ProxmoxException.Kind.VMID_TAKEN && ++vmidRaces <= MAX_VMID_RACES) {
-                // another clone took the id between nextid and clone: reserve a fresh one
-                step = Step.RESERVE;
-                reserve();
+            task = vm.cloneOrFindOurs(templateNode, templateVmid, vmid, sessionId.vmName(), "Vigil session " + sessionId, node);
+        } catch (ProxmoxException e) {
+            if (e.kind() == ProxmoxException.Kind.VMID_TAKEN && reserveAnother()) {
                 return;
             }
             throw e;
         }
         if (task == null) {
-            commands.send(new RecordVmCloned(sessionId, vmid));
+            // ours already: a repeat after a crash; the clone may still run, which the start's own lock wait covers
+            send(new RecordVmCloned(sessionId, vmid));
             return;
         }
         waitFor(task, Step.AWAIT_CLONE);
     }
 
-    private void startVm() {
-        waitFor(vm.start(node, vmid), Step.AWAIT_START);
+    /** Another clone took the id between the free-check and the clone (pmxcfs refuses it at the end): a fresh one. */
+    private boolean reserveAnother() {
+        if (++vmidRaces > MAX_VMID_RACES) {
+            return false;
+        }
+        step = Step.RESERVE;
+        advance();
+        return true;
+    }
+
+    private void awaitClone() {
+        TaskStatus status = vm.task(upid);
+        if (!status.finished()) {
+            pollLater("Proxmox task " + upid, properties.waitLimit(), properties.pollMax());
+            return;
+        }
+        if (status.succeeded()) {
+            send(new RecordVmCloned(sessionId, vmid));
+            return;
+        }
+        step = Step.CLONE;
+        String exit = String.valueOf(status.exitStatus());
+        if ((exit.contains("File exists") || exit.contains("already exists")) && reserveAnother()) {
+            return;
+        }
+        throw new StepFailure.TaskFailed("Proxmox clone task failed: " + exit);
+    }
+
+    /** A kept VM takes the session's name (so teardown and the reconciler know whose it is now), then starts. */
+    private void renameKeptVm() {
+        ClusterVm kept = vm.locate(vmid).filter(v -> VmOperations.ours(v, Set.of(keptVmId, sessionId.vmName())))
+                .orElseThrow(() -> new StepFailure.Gone("Kept VM " + keptVmId + " (VMID " + vmid + ") is gone"));
+        node = kept.node();
+        if (!sessionId.vmName().equals(kept.name())) {
+            vm.rename(kept.node(), vmid, sessionId.vmName());
+        }
+        send(new RecordVmCloned(sessionId, vmid));
     }
 
     private void waitFor(String task, Step awaiting) {
         upid = task;
         step = awaiting;
-        poll = PollClock.start(now(), properties.pollInitial());
+        startPolling();
         advance();
     }
 
-    private void awaitTask(Runnable onSuccess, Step retryFrom) {
-        TaskStatus status = vm.task(node, upid);
+    private void awaitStart() {
+        TaskStatus status = vm.task(upid);
         if (!status.finished()) {
-            pollLater("Proxmox task " + upid + " still running");
+            pollLater("Proxmox task " + upid, properties.waitLimit(), properties.pollMax());
             return;
         }
-        if (status.succeeded() || (retryFrom == Step.START && status.exitStatus() != null
-                && status.exitStatus().contains("already running"))) {
-            onSuccess.run();
+        if (status.succeeded() || String.valueOf(status.exitStatus()).contains("already running")) {
+            step = Step.AWAIT_BOOT;
+            startPolling();
+            awaitBoot();
             return;
         }
-        step = retryFrom;
-        throw new StepFailure.TaskFailed("Proxmox task failed: " + status.exitStatus());
-    }
-
-    private void beginBootWait() {
-        step = Step.AWAIT_BOOT;
-        poll = PollClock.start(now(), properties.pollInitial());
-        awaitBoot();
+        step = Step.START;
+        throw new StepFailure.TaskFailed("Proxmox start task failed: " + status.exitStatus());
     }
 
     private void awaitBoot() {
-        Optional<String> status = vm.vmStatus(node, vmid);
-        if (status.isEmpty()) {
-            throw new IllegalStateException("VM " + vmid + " disappeared from " + node);
-        }
-        if (!"running".equals(status.get())) {
-            pollLater("VM " + vmid + " is " + status.get());
+        String status = vm.status(node, vmid).map(s -> s.status())
+                .orElseThrow(() -> new StepFailure.Gone("VM " + vmid + " disappeared from " + node));
+        if (!"running".equals(status)) {
+            pollLater("VM " + vmid + " to run (it is " + status + ")", properties.waitLimit(), properties.pollMax());
             return;
         }
         Optional<String> address = vm.answeringGuest(node, vmid, protocol);
         if (address.isEmpty()) {
-            pollLater("guest of VM " + vmid + " does not answer on its " + protocol.wireName() + " port yet");
+            pollLater("the guest of VM " + vmid + " to answer on its " + protocol.wireName() + " port",
+                    properties.waitLimit(), properties.pollMax());
             return;
         }
-        commands.send(new RecordVmBooted(sessionId, address.get()));
+        send(new RecordVmBooted(sessionId, address.get()));
     }
 
     private void connect() {
         String connectionId = vm.connectGuest(sessionId.vmName(), protocol, guestAddress);
-        commands.send(new ActivateSession(sessionId, connectionId, vm.clientUrl(connectionId)));
+        send(new ActivateSession(sessionId, connectionId, vm.clientUrl(connectionId)));
     }
 
-    private void pollLater(String what) {
-        poll = poll.lookAgainLater(deadlines, POLL, now(), properties.waitLimit(), properties.pollMax(), what);
+    private FailureCode stepCode() {
+        return switch (step) {
+            case RESERVE, CLONE, AWAIT_CLONE -> FailureCode.CLONE_FAILED;
+            case RENAME, START, AWAIT_START -> FailureCode.START_FAILED;
+            case AWAIT_BOOT -> FailureCode.GUEST_NOT_ANSWERING;
+            case CONNECT -> FailureCode.CONNECTION_FAILED;
+            case DONE -> FailureCode.INTERNAL;
+        };
     }
 
     @Override
     void failed(RuntimeException e) {
         String reason = StepFailure.reason(e);
-        if (e instanceof StepFailure.TimedOut && step == Step.AWAIT_BOOT) {
-            poll = PollClock.start(now(), properties.pollInitial());
-        }
-        Duration wait = StepFailure.isTransient(e) ? retryLater() : null;
-        if (wait == null) {
-            log.warn("Provisioning of session {} failed for good at {}: {}", sessionId, step, reason);
-            commands.send(new FailSession(sessionId, reason));
-            return;
-        }
+        FailureCode code = StepFailure.code(e, stepCode());
         if (step == Step.AWAIT_CLONE) {
             step = Step.CLONE;
         } else if (step == Step.AWAIT_START) {
             step = Step.START;
+        } else if (step == Step.AWAIT_BOOT && e instanceof StepFailure.TimedOut) {
+            startPolling();
+        }
+        Duration wait = StepFailure.isTransient(e) ? retryLater() : null;
+        if (wait == null) {
+            log.warn("Provisioning of session {} failed for good at {}: {}", sessionId, step, reason);
+            step = Step.DONE;
+            send(new FailSession(sessionId, code, reason));
+            return;
         }
         log.info("Provisioning of session {} hit '{}' at {}; retry {} in {}", sessionId, reason, step, failures, wait);
-        commands.send(new ScheduleProvisioningRetry(sessionId, failures, reason, now().plus(wait)));
-    }
-
-    private Instant now() {
-        return clock.instant();
+        send(new ScheduleProvisioningRetry(sessionId, failures, reason, now().plus(wait)));
     }
 }

@@ -6,16 +6,18 @@ import io.vigil.command.proxmox.TaskStatus;
 import io.vigil.command.proxmox.VmStatus;
 import io.vigil.core.session.CompleteResume;
 import io.vigil.core.session.FailResume;
-import io.vigil.core.session.RaiseAdminAlert;
+import io.vigil.core.session.FailureCode;
+import io.vigil.core.session.HandOverTeardown;
+import io.vigil.core.session.RecordVmLost;
 import io.vigil.core.session.ResumeFailed;
 import io.vigil.core.session.ResumeStarted;
 import io.vigil.core.session.SessionEnding;
 import io.vigil.core.session.SessionId;
 import io.vigil.core.session.SessionResumed;
 import io.vigil.core.template.Protocol;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
-import org.axonframework.modelling.saga.EndSaga;
+import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.modelling.saga.SagaEventHandler;
 import org.axonframework.modelling.saga.StartSaga;
 import org.axonframework.spring.stereotype.Saga;
@@ -25,10 +27,13 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Brings a hibernated session back: resume the VM from disk (or start it, if it was shut down from inside), follow
- * the task, wait until it runs and the guest answers on its port (bounded by the resume wait limit), recreate the
- * Guacamole connection, hand back a fresh client URL. Proxmox errors are retried with back-off; when resume gives
- * up, a VM that did start is suspended again before the session goes back to hibernating, so a hibernating
- * session never leaves a running VM behind unreported.
+ * the task, wait until it runs and the guest answers on its port, recreate the Guacamole connection, hand back a
+ * fresh client URL.
+ * <p>
+ * One clock bounds all of it, retries included: {@code resume-wait-limit} (30 s) from {@link ResumeStarted} to
+ * active or {@link ResumeFailed}. Someone is waiting, so a Proxmox error is tried again after a short back-off
+ * within that clock, never after provisioning's long retries. When the clock runs out the resume fails at once;
+ * a VM that started (or may still start) goes back to disk through a hibernation, which takes the VM over.
  */
 @Saga
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
@@ -36,7 +41,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 public class ResumeSaga extends VmSaga {
     private static final Logger log = LoggerFactory.getLogger(ResumeSaga.class);
 
-    enum Step { RESUME, AWAIT_RESUME, AWAIT_GUEST, CONNECT, UNDO, AWAIT_UNDO, DONE }
+    enum Step { RESUME, AWAIT_TASK, AWAIT_GUEST, CONNECT, DONE }
 
     @Autowired
     private transient HibernationProperties hibernation;
@@ -48,48 +53,47 @@ public class ResumeSaga extends VmSaga {
     private String guestAddress;
     private Step step;
     private String upid;
-    private PollClock poll;
-    private String failure;
+    private String lastError;
 
     @StartSaga
     @SagaEventHandler(associationProperty = "sessionId")
-    void on(ResumeStarted event) {
+    void on(ResumeStarted event, @Timestamp Instant startedAt) {
         sessionId = event.sessionId();
         node = event.node().value();
         vmid = event.vmid();
         protocol = event.protocol();
         step = Step.RESUME;
+        // the one clock: every wait and every retry of this resume is measured from the moment it was admitted
+        poll = new PollClock(startedAt, properties.pollInitial().toMillis());
         advance();
     }
 
-    @EndSaga
     @SagaEventHandler(associationProperty = "sessionId")
     void on(SessionResumed event) {
-        step = Step.DONE;
+        finish();
     }
 
-    @EndSaga
     @SagaEventHandler(associationProperty = "sessionId")
     void on(ResumeFailed event) {
-        step = Step.DONE;
+        finish();
     }
 
-    /** Ended meanwhile: teardown stops and deletes the VM (and a connection made for it, found by name). */
-    @EndSaga
+    /** Ended meanwhile: teardown takes the VM, once a resume task that may still run is over. */
     @SagaEventHandler(associationProperty = "sessionId")
     void on(SessionEnding event) {
+        boolean taskRuns = step == Step.AWAIT_TASK;
         step = Step.DONE;
+        send(new HandOverTeardown(sessionId, taskRuns ? upid : null));
+        finish();
     }
 
     @Override
     void runStep() {
         switch (step) {
             case RESUME -> resume();
-            case AWAIT_RESUME -> awaitTask(this::beginGuestWait);
+            case AWAIT_TASK -> awaitTask();
             case AWAIT_GUEST -> awaitGuest();
             case CONNECT -> connect();
-            case UNDO -> undo();
-            case AWAIT_UNDO -> awaitTask(this::giveUp);
             case DONE -> { }
         }
     }
@@ -97,45 +101,35 @@ public class ResumeSaga extends VmSaga {
     private void resume() {
         VmStatus status = vm.status(node, vmid).orElseThrow(() -> new StepFailure.Gone("VM " + vmid + " is gone from " + node));
         if (status.running()) {
-            beginGuestWait();
+            step = Step.AWAIT_GUEST;
+            awaitGuest();
             return;
         }
         // a VM shut down from inside has no saved RAM: it boots, which the guest wait below covers
-        waitFor(status.hibernated() ? vm.resume(node, vmid) : vm.start(node, vmid), Step.AWAIT_RESUME);
+        upid = status.hibernated() ? vm.resume(node, vmid) : vm.start(node, vmid);
+        step = Step.AWAIT_TASK;
+        awaitTask();
     }
 
-    private void waitFor(String task, Step awaiting) {
-        upid = task;
-        poll = PollClock.start(clock.instant(), properties.pollInitial());
-        step = awaiting;
-        advance();
-    }
-
-    private void awaitTask(Runnable onSuccess) {
-        TaskStatus status = vm.task(node, upid);
+    private void awaitTask() {
+        TaskStatus status = vm.task(upid);
         if (!status.finished()) {
-            poll = poll.lookAgainLater(deadlines, POLL, clock.instant(), properties.waitLimit(), hibernation.resumePollMax(),
-                    "Proxmox task " + upid + " on VM " + vmid);
+            lookAgain("Proxmox task " + upid + " on VM " + vmid);
             return;
         }
         if (!status.succeeded()) {
+            step = Step.RESUME;
             throw new StepFailure.TaskFailed("Proxmox task on VM " + vmid + " failed: " + status.exitStatus());
         }
-        onSuccess.run();
-    }
-
-    private void beginGuestWait() {
-        poll = PollClock.start(clock.instant(), properties.pollInitial());
         step = Step.AWAIT_GUEST;
         awaitGuest();
     }
 
     private void awaitGuest() {
-        Optional<String> address = vm.vmStatus(node, vmid).filter("running"::equals)
+        Optional<String> address = vm.status(node, vmid).filter(VmStatus::running)
                 .flatMap(running -> vm.answeringGuest(node, vmid, protocol));
         if (address.isEmpty()) {
-            poll = poll.lookAgainLater(deadlines, POLL, clock.instant(), hibernation.resumeWaitLimit(), hibernation.resumePollMax(),
-                    "the guest of VM " + vmid + " to answer on its " + protocol.wireName() + " port");
+            lookAgain("the guest of VM " + vmid + " to answer on its " + protocol.wireName() + " port");
             return;
         }
         guestAddress = address.get();
@@ -146,46 +140,63 @@ public class ResumeSaga extends VmSaga {
     private void connect() {
         String connectionId = vm.connectGuest(sessionId.vmName(), protocol, guestAddress);
         step = Step.DONE;
-        commands.send(new CompleteResume(sessionId, connectionId, vm.clientUrl(connectionId)));
+        send(new CompleteResume(sessionId, connectionId, vm.clientUrl(connectionId)));
     }
 
-    /** Resume gave up: a VM that started anyway is put back on disk, so "hibernating" stays true. */
-    private void undo() {
-        Optional<VmStatus> status = vm.status(node, vmid);
-        if (status.isPresent() && status.get().running()) {
-            waitFor(vm.suspendToDisk(node, vmid), Step.AWAIT_UNDO);
-        } else {
-            giveUp();
-        }
-    }
-
-    private void giveUp() {
-        step = Step.DONE;
-        commands.send(new FailResume(sessionId, failure));
+    private void lookAgain(String waitingFor) {
+        pollLater(waitingFor, hibernation.resumeWaitLimit(), hibernation.resumePollMax());
     }
 
     @Override
     void failed(RuntimeException e) {
         String reason = StepFailure.reason(e);
-        if (step == Step.UNDO || step == Step.AWAIT_UNDO) {
-            log.error("Session {}: resume failed and VM {} on {} could not be suspended again: {}", sessionId, vmid, node, reason);
-            commands.send(new RaiseAdminAlert(sessionId, "VM " + vmid + " on " + node + " may be running although session "
-                    + sessionId + " is hibernating: suspending it again failed: " + reason));
-            giveUp();
+        if (e instanceof StepFailure.Gone) {
+            log.warn("Resume of session {}: {}; the session ends", sessionId, reason);
+            step = Step.DONE;
+            send(new RecordVmLost(sessionId, reason));
+            finish();
             return;
         }
-        if (step == Step.AWAIT_RESUME) {
-            step = Step.RESUME;
+        if (!(e instanceof StepFailure.TimedOut) && StepFailure.isTransient(e)) {
+            lastError = reason;
+            try {
+                lookAgain("a retry after: " + reason);
+                log.info("Resume of session {} hit '{}' at {}; trying again", sessionId, reason, step);
+                return;
+            } catch (StepFailure.TimedOut timedOut) {
+                e = timedOut;
+                reason = timedOut.getMessage();
+            }
         }
-        // A guest that does not answer in time is not retried: the user is waiting, and may try again.
-        Duration wait = StepFailure.isTransient(e) && !(e instanceof StepFailure.TimedOut) ? retryLater() : null;
-        if (wait != null) {
-            log.info("Resume of session {} hit '{}' at {}; retry {} in {}", sessionId, reason, step, failures, wait);
-            return;
+        giveUp(e, reason);
+    }
+
+    /** Within the clock, or not at all: the user is told now, and a VM that may be running goes back to disk. */
+    private void giveUp(RuntimeException e, String reason) {
+        boolean taskRuns = step == Step.AWAIT_TASK && !taskFinished();
+        boolean running = taskRuns || step == Step.AWAIT_GUEST || step == Step.CONNECT || vmRunsOrUnknown();
+        FailureCode code = e instanceof StepFailure.TimedOut ? FailureCode.RESUME_TIMED_OUT : FailureCode.RESUME_FAILED;
+        String detail = lastError == null || reason.contains(lastError) ? reason : reason + " (last error: " + lastError + ")";
+        log.warn("Resume of session {} failed at {}: {}", sessionId, step, detail);
+        step = Step.DONE;
+        send(new FailResume(sessionId, code, detail, running, taskRuns ? upid : null));
+        finish();
+    }
+
+    private boolean taskFinished() {
+        try {
+            return vm.task(upid).finished();
+        } catch (RuntimeException unreadable) {
+            return false;
         }
-        log.warn("Resume of session {} failed at {}: {}", sessionId, step, reason);
-        failure = reason;
-        step = Step.UNDO;
-        advance();
+    }
+
+    /** When Proxmox cannot say, assume the VM runs: the hibernation that follows looks before it acts. */
+    private boolean vmRunsOrUnknown() {
+        try {
+            return vm.status(node, vmid).map(VmStatus::running).orElse(false);
+        } catch (RuntimeException unreadable) {
+            return true;
+        }
     }
 }

@@ -83,13 +83,18 @@ class SessionCommandController {
                 "a JSON body {\"template_id\", \"duration_minutes\", \"session_type\"} is required");
     }
 
-    record SessionRequestBody(String templateId, Integer durationMinutes, String sessionType) {
+    /** A new VM from {@code template_id}, or ({@code from_vm}) one of the caller's kept VMs, which skips the clone. */
+    record SessionRequestBody(String templateId, Integer durationMinutes, String sessionType, String fromVm) {
         RequestSession toCommand(CurrentUser user) {
             if (durationMinutes == null) {
                 throw DomainException.invalid("invalid_duration_minutes", "duration_minutes is required (30-240)");
             }
+            if (fromVm != null && templateId != null) {
+                throw DomainException.invalid("invalid_body", "give template_id or from_vm, not both");
+            }
             return new RequestSession(SessionId.generate(), user.id(),
-                    templateId == null ? null : new TemplateId(templateId), durationMinutes, sessionType(sessionType));
+                    templateId == null ? null : new TemplateId(templateId), durationMinutes, sessionType(sessionType),
+                    fromVm);
         }
 
         private static SessionType sessionType(String text) {

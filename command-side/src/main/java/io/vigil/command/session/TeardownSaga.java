@@ -1,28 +1,42 @@
 package io.vigil.command.session;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import io.vigil.command.KeptVmProperties;
+import io.vigil.command.proxmox.ProxmoxException;
 import io.vigil.command.proxmox.TaskStatus;
+import io.vigil.command.session.VmOperations.Removal;
+import io.vigil.core.UserId;
+import io.vigil.core.keptvm.KeepVm;
+import io.vigil.core.keptvm.KeptVmId;
+import io.vigil.core.keptvm.RecordKeptVmDeleted;
+import io.vigil.core.keptvm.ReturnKeptVm;
 import io.vigil.core.node.NodeName;
-import io.vigil.core.session.RaiseAdminAlert;
+import io.vigil.core.session.AbandonVm;
 import io.vigil.core.session.RecordVmDestroyed;
-import io.vigil.core.session.SessionEnding;
-import io.vigil.core.session.SessionFailed;
+import io.vigil.core.session.RecordVmKept;
 import io.vigil.core.session.SessionId;
-import io.vigil.core.session.VmDestroyed;
+import io.vigil.core.session.TeardownStarted;
+import io.vigil.core.template.TemplateId;
+import io.vigil.core.template.TemplateSpec;
 import java.time.Duration;
-import java.util.Optional;
-import org.axonframework.modelling.saga.EndSaga;
+import java.util.HashSet;
+import java.util.Set;
 import org.axonframework.modelling.saga.SagaEventHandler;
-import org.axonframework.modelling.saga.SagaLifecycle;
 import org.axonframework.modelling.saga.StartSaga;
 import org.axonframework.spring.stereotype.Saga;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Removes what a session holds once it is over (ended, expired, or failed half-way): the Guacamole connection,
- * then the VM (stopped, then destroyed with its disks). A VM that is already gone counts as removed, so a
- * repeated step is harmless. If Proxmox keeps refusing, admins get an alert naming the VM.
+ * Removes what a session holds once it is over, as the only one acting on its VM ({@link TeardownStarted}): waits
+ * for a task the previous owner left running (a clone, a start, a suspend), removes the Guacamole connection, then
+ * brings the VM from whatever state it is in to gone: a clone in progress is waited for, a running VM is stopped
+ * before it is destroyed, a hibernated one is destroyed as it is. A persistent session's VM is kept instead:
+ * stopped and renamed {@code vigil-keep-<user>-<n>} for its owner.
+ * <p>
+ * Teardown never gives up silently: after its retries the VM is handed to the reconciler ({@link AbandonVm}), the
+ * session is over all the same, and admins get an alert.
  */
 @Saga
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
@@ -30,118 +44,127 @@ import org.slf4j.LoggerFactory;
 public class TeardownSaga extends VmSaga {
     private static final Logger log = LoggerFactory.getLogger(TeardownSaga.class);
 
-    enum Step { DISCONNECT, STOP, AWAIT_STOP, DELETE, AWAIT_DELETE, DONE }
+    enum Step { AWAIT_PENDING, DISCONNECT, REMOVE, DONE }
 
+    @Autowired
+    private transient KeptVmProperties keptVms;
 
     private SessionId sessionId;
     private String node;
     private Integer vmid;
     private String connectionId;
+    private String pendingTask;
+    private boolean keep;
+    private String keptVmId;
+    private String keepAs;
+    private UserId owner;
+    private TemplateId templateId;
+    private TemplateSpec template;
     private Step step;
-    private String upid;
-    private PollClock poll;
 
     @StartSaga
     @SagaEventHandler(associationProperty = "sessionId")
-    void on(SessionEnding event) {
-        begin(event.sessionId(), event.node(), event.vmid(), event.connectionId());
-    }
-
-    @StartSaga
-    @SagaEventHandler(associationProperty = "sessionId")
-    void on(SessionFailed event) {
-        begin(event.sessionId(), event.node(), event.vmid(), event.connectionId());
-    }
-
-    @EndSaga
-    @SagaEventHandler(associationProperty = "sessionId")
-    void on(VmDestroyed event) {
-        step = Step.DONE;
-    }
-
-    private void begin(SessionId id, NodeName onNode, Integer vmId, String connection) {
-        sessionId = id;
-        node = onNode.value();
-        vmid = vmId;
-        connectionId = connection;
-        if (vmid == null && connectionId == null) {
-            SagaLifecycle.end();
-            return;
-        }
-        step = Step.DISCONNECT;
+    void on(TeardownStarted event) {
+        sessionId = event.sessionId();
+        node = event.node().value();
+        vmid = event.vmid();
+        connectionId = event.connectionId();
+        pendingTask = event.pendingTask();
+        keep = event.keep();
+        keptVmId = event.keptVmId();
+        owner = event.owner();
+        templateId = event.templateId();
+        template = event.template();
+        step = pendingTask != null ? Step.AWAIT_PENDING : Step.DISCONNECT;
+        startPolling();
         advance();
     }
 
     @Override
     void runStep() {
         switch (step) {
+            case AWAIT_PENDING -> awaitPending();
             case DISCONNECT -> disconnect();
-            case STOP -> stop();
-            case AWAIT_STOP -> awaitTask(Step.DELETE, Step.STOP);
-            case DELETE -> delete();
-            case AWAIT_DELETE -> awaitTask(Step.DONE, Step.DELETE);
+            case REMOVE -> remove();
             case DONE -> { }
         }
     }
 
+    /** The previous owner's task runs on: nothing else may be done to the VM until it ends, however it ends. */
+    private void awaitPending() {
+        TaskStatus status;
+        try {
+            status = vm.task(pendingTask);
+        } catch (ProxmoxException e) {
+            if (e.kind() != ProxmoxException.Kind.INVALID) {
+                throw e;
+            }
+            status = new TaskStatus("stopped", "unknown task"); // Proxmox no longer knows it: it is over
+        }
+        if (!status.finished()) {
+            pollLater("the task " + pendingTask + " the session's saga left running", properties.waitLimit(),
+                    properties.pollMax());
+            return;
+        }
+        next(Step.DISCONNECT);
+    }
+
+    /**
+     * Without a recorded connection, one may still exist: made by a saga (provisioning, resume) that the end
+     * overtook before it could report it. Connections are named for their session, so it is found by name.
+     */
     private void disconnect() {
-        // Without a recorded connection, one may still exist: made by a saga (provisioning, resume) that the end
-        // overtook before it could report it. Connections are named for their session, so it is found by name.
         String connection = connectionId != null ? connectionId : vm.connectionNamed(sessionId.vmName()).orElse(null);
         if (connection != null) {
             vm.disconnect(connection);
         }
-        next(vmid == null ? Step.DONE : Step.STOP);
+        connectionId = null;
+        next(vmid == null ? Step.DONE : Step.REMOVE);
     }
 
-    private void stop() {
-        Optional<String> status = vm.ownVmStatus(node, vmid, sessionId.vmName());
-        if (status.isEmpty()) {
-            next(Step.DONE);
-        } else if ("running".equals(status.get())) {
-            waitFor(vm.stop(node, vmid), Step.AWAIT_STOP);
+    private void remove() {
+        if (keep && keepAs == null) {
+            keepAs = keptVmId != null ? keptVmId : KeptVmId.forOwner(owner, vm.nextKeptVmNumber()).value();
+        }
+        Set<String> ours = new HashSet<>(Set.of(sessionId.vmName()));
+        if (keptVmId != null) {
+            ours.add(keptVmId);
+        }
+        Removal.Done done = removeOrWait(vmid, ours, keep ? keepAs : null);
+        if (done == null) {
+            return;
+        }
+        log.info("Teardown of session {}: VM {} {}", sessionId, vmid, done.how());
+        step = Step.DONE;
+        if (done.kept()) {
+            recordKept();
         } else {
-            next(Step.DELETE);
+            if (keptVmId != null) {
+                send(new RecordKeptVmDeleted(new KeptVmId(keptVmId), "the VM is gone: " + done.how()));
+            }
+            send(new RecordVmDestroyed(sessionId));
         }
+        finish();
     }
 
-    private void delete() {
-        if (vm.ownVmStatus(node, vmid, sessionId.vmName()).isEmpty()) {
-            next(Step.DONE);
-            return;
+    private void recordKept() {
+        var retainUntil = now().plus(keptVms.retention());
+        if (keptVmId != null) {
+            send(new ReturnKeptVm(new KeptVmId(keptVmId), sessionId, retainUntil));
+        } else {
+            String keptOn = vm.locate(vmid).map(v -> v.node()).orElse(node);
+            send(new KeepVm(new KeptVmId(keepAs), owner, templateId, template, new NodeName(keptOn), vmid, sessionId,
+                    now(), retainUntil));
         }
-        waitFor(vm.delete(node, vmid), Step.AWAIT_DELETE);
-    }
-
-    private void waitFor(String task, Step awaiting) {
-        upid = task;
-        step = awaiting;
-        poll = PollClock.start(clock.instant(), properties.pollInitial());
-        advance();
-    }
-
-    private void awaitTask(Step onSuccess, Step retryFrom) {
-        TaskStatus status = vm.task(node, upid);
-        if (!status.finished()) {
-            poll = poll.lookAgainLater(deadlines, POLL, clock.instant(), properties.waitLimit(), properties.pollMax(),
-                    "Proxmox task " + upid + " to finish");
-            return;
-        }
-        if (!status.succeeded()) {
-            step = retryFrom;
-            throw new StepFailure.TaskFailed("Proxmox task failed: " + status.exitStatus());
-        }
-        next(onSuccess);
+        send(new RecordVmKept(sessionId, keepAs));
     }
 
     private void next(Step nextStep) {
         step = nextStep;
+        startPolling();
         if (step == Step.DONE) {
-            if (vmid != null) {
-                commands.send(new RecordVmDestroyed(sessionId));
-            } else {
-                SagaLifecycle.end();
-            }
+            send(new RecordVmDestroyed(sessionId));
+            finish();
             return;
         }
         advance();
@@ -150,19 +173,29 @@ public class TeardownSaga extends VmSaga {
     @Override
     void failed(RuntimeException e) {
         String reason = StepFailure.reason(e);
-        if (step == Step.AWAIT_STOP) {
-            step = Step.STOP;
-        } else if (step == Step.AWAIT_DELETE) {
-            step = Step.DELETE;
-        }
-        Duration wait = retryLater();
-        if (wait == null) {
-            log.error("Could not remove VM {} on {} for session {}: {}", vmid, node, sessionId, reason);
-            commands.send(new RaiseAdminAlert(sessionId, "VM " + vmid + " on " + node
-                    + " could not be removed after " + failures + " retries: " + reason));
-            SagaLifecycle.end();
+        if (step == Step.AWAIT_PENDING) {
+            // the previous task could not be followed: go on, every later step looks at Proxmox's state first
+            log.info("Teardown of session {}: could not follow task {} ({}); going on", sessionId, pendingTask, reason);
+            next(Step.DISCONNECT);
             return;
         }
-        log.info("Teardown of session {} hit '{}' at {}; retry {} in {}", sessionId, reason, step, failures, wait);
+        Duration wait = retryLater();
+        if (wait != null) {
+            log.info("Teardown of session {} hit '{}' at {}; retry {} in {}", sessionId, reason, step, failures, wait);
+            return;
+        }
+        if (step == Step.DISCONNECT) {
+            log.warn("Teardown of session {}: Guacamole connection left for the reconciler: {}", sessionId, reason);
+            failures = 0;
+            next(vmid == null ? Step.DONE : Step.REMOVE);
+            return;
+        }
+        log.error("Teardown of session {} gives VM {} on {} to the reconciler: {}", sessionId, vmid, node, reason);
+        step = Step.DONE;
+        if (keptVmId != null) {
+            send(new RecordKeptVmDeleted(new KeptVmId(keptVmId), "teardown of session " + sessionId + " gave up: " + reason));
+        }
+        send(new AbandonVm(sessionId, reason));
+        finish();
     }
 }

@@ -2,6 +2,7 @@ package io.vigil.command.session;
 
 import io.vigil.command.ProvisioningProperties;
 import io.vigil.command.guacamole.GuacamoleClient;
+import io.vigil.command.proxmox.ClusterVm;
 import io.vigil.command.proxmox.ProxmoxClient;
 import io.vigil.command.proxmox.ProxmoxException;
 import io.vigil.command.proxmox.TaskStatus;
@@ -11,7 +12,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -50,21 +53,53 @@ public class VmOperations {
         throw new IllegalStateException("No free VMID in 20 tries from the vigil_vmid sequence");
     }
 
-    /** Clones into {@code vmid}; answers null when a VM of ours already holds that id (a repeated clone). */
-    public String cloneOrFindOurs(String node, int templateVmid, int vmid, String vmName, String description) {
+    /** A number for a kept VM's name ({@code vigil-keep-<user>-<n>}), unique across instances. */
+    public long nextKeptVmNumber() {
+        Long n = jdbc.queryForObject("SELECT nextval('vigil_kept_vm')", Long.class);
+        return n == null ? 1 : n;
+    }
+
+    /**
+     * Clones the template (on its node) into {@code vmid} on {@code target}; answers the task, or null when a VM of
+     * ours already holds that id (a repeated clone, finished or still running). The cluster is looked at first:
+     * Proxmox's own check sees only the template's node, so a finished clone that moved to another node would
+     * otherwise be cloned again and fail at the very end of the task.
+     */
+    public String cloneOrFindOurs(String templateNode, int templateVmid, int vmid, String vmName, String description,
+                                  String target) {
+        Optional<ClusterVm> existing = locate(vmid);
+        if (existing.isPresent()) {
+            if (ours(existing.get(), Set.of(vmName))) {
+                return null;
+            }
+            throw new ProxmoxException(ProxmoxException.Kind.VMID_TAKEN, 0, null,
+                    "VMID " + vmid + " is taken by '" + existing.get().name() + "' on " + existing.get().node(), null);
+        }
         try {
-            return proxmox.clone(node, templateVmid, vmid, vmName, description).block(CALL_TIMEOUT);
+            return proxmox.clone(templateNode, templateVmid, vmid, vmName, description, target).block(CALL_TIMEOUT);
         } catch (ProxmoxException e) {
-            if (e.kind() == ProxmoxException.Kind.VMID_TAKEN && isOurs(node, vmid, vmName)) {
+            if (e.kind() == ProxmoxException.Kind.VMID_TAKEN && locate(vmid).filter(vm -> ours(vm, Set.of(vmName))).isPresent()) {
                 return null;
             }
             throw e;
         }
     }
 
-    public boolean isOurs(String node, int vmid, String vmName) {
-        return proxmox.listVms(node).block(CALL_TIMEOUT).stream()
-                .anyMatch(vm -> vm.vmid() == vmid && vmName.equals(vm.name()));
+    /**
+     * Whether a VM is ours: named for us, or a clone still in progress under an id we reserved (its temporary
+     * config has no name yet; the VMID was recorded before the clone, and no one else in Vigil is given it).
+     */
+    public static boolean ours(ClusterVm vm, Set<String> names) {
+        return vm.name() == null ? vm.cloning() : names.contains(vm.name());
+    }
+
+    /** The VM wherever it is in the cluster now (a clone in progress is on the template's node), if it exists. */
+    public Optional<ClusterVm> locate(int vmid) {
+        return clusterVms().stream().filter(vm -> vm.vmid() == vmid).findFirst();
+    }
+
+    public List<ClusterVm> clusterVms() {
+        return proxmox.clusterVms().block(CALL_TIMEOUT);
     }
 
     public String start(String node, int vmid) {
@@ -79,27 +114,16 @@ public class VmOperations {
         return proxmox.delete(node, vmid).block(CALL_TIMEOUT);
     }
 
-    public TaskStatus task(String node, String upid) {
-        return proxmox.taskStatus(node, upid).block(CALL_TIMEOUT);
+    /** The task's state, from the node its UPID names. */
+    public TaskStatus task(String upid) {
+        return proxmox.taskStatus(upid).block(CALL_TIMEOUT);
     }
 
-    /**
-     * The status of the session's own VM: empty when no VM has that id, or when the VM under that id is not
-     * named for the session (its VMID was lost to another clone): teardown must never touch someone else's VM.
-     */
-    public Optional<String> ownVmStatus(String node, int vmid, String vmName) {
-        return proxmox.listVms(node).block(CALL_TIMEOUT).stream()
-                .filter(vm -> vm.vmid() == vmid && vmName.equals(vm.name()))
-                .map(vm -> vm.status())
-                .findFirst();
+    public void rename(String node, int vmid, String name) {
+        proxmox.rename(node, vmid, name).block(CALL_TIMEOUT);
     }
 
-    /** The VM's Proxmox status ("running", "stopped"), or empty when the VM does not exist. */
-    public Optional<String> vmStatus(String node, int vmid) {
-        return status(node, vmid).map(VmStatus::status);
-    }
-
-    /** The VM's full status (running, hibernated...), or empty when the VM does not exist. */
+    /** The VM's full status (running, hibernated...), or empty when the VM does not exist on that node. */
     public Optional<VmStatus> status(String node, int vmid) {
         try {
             return Optional.of(proxmox.vmStatus(node, vmid).block(CALL_TIMEOUT));
@@ -121,9 +145,12 @@ public class VmOperations {
         return proxmox.resume(node, vmid).block(CALL_TIMEOUT);
     }
 
-    /** The guest's address once its agent reports one (i.e. it has booted far enough to run the agent). */
+    /**
+     * The guest's address once its agent reports a routable one; loopback only where the simulator setting
+     * ({@code vigil.provisioning.accept-loopback-guests}) says guests listen on this host's loopback.
+     */
     public Optional<String> guestAddress(String node, int vmid) {
-        return proxmox.guestAddress(node, vmid).block(CALL_TIMEOUT);
+        return proxmox.guestAddress(node, vmid, properties.acceptLoopbackGuests()).block(CALL_TIMEOUT);
     }
 
     public int guestPort(Protocol protocol) {
@@ -169,5 +196,65 @@ public class VmOperations {
 
     public String clientUrl(String connectionId) {
         return guacamole.clientUrl(connectionId);
+    }
+
+    /**
+     * One step towards removing a VM of ours (or keeping it, stopped and named {@code keepAs}), from whatever state
+     * it is found in. Never touches a VM that is not ours. The caller follows a started task, waits when told,
+     * and asks again until it is told {@link Removal.Done}.
+     */
+    public Removal removalStep(int vmid, Set<String> ourNames, String keepAs) {
+        Optional<ClusterVm> found = locate(vmid);
+        if (found.isEmpty()) {
+            return new Removal.Done("gone", false);
+        }
+        ClusterVm vm = found.get();
+        if (!ours(vm, ourNames) && !(keepAs != null && keepAs.equals(vm.name()))) {
+            return new Removal.Done("VMID " + vmid + " now holds '" + vm.name() + "', not ours: left alone", false);
+        }
+        if (vm.unknown()) {
+            return new Removal.Wait("node " + vm.node() + " of VM " + vmid + " is unreachable");
+        }
+        if (vm.cloning()) {
+            return new Removal.Wait("the clone into VM " + vmid + " to finish");
+        }
+        if (vm.running()) {
+            return new Removal.Task(stop(vm.node(), vmid), "stop VM " + vmid);
+        }
+        if (keepAs != null) {
+            return keep(vm, keepAs);
+        }
+        if (vm.lock() != null && !vm.hibernated()) {
+            return new Removal.Wait("VM " + vmid + " to be unlocked (lock: " + vm.lock() + ")");
+        }
+        return new Removal.Task(delete(vm.node(), vmid), "destroy VM " + vmid);
+    }
+
+    /** A kept VM is stopped (a hibernated one's saved RAM is discarded) and carries its kept name. */
+    private Removal keep(ClusterVm vm, String keepAs) {
+        if (vm.hibernated()) {
+            proxmox.discardSavedState(vm.node(), vm.vmid()).block(CALL_TIMEOUT);
+        } else if (vm.lock() != null) {
+            return new Removal.Wait("VM " + vm.vmid() + " to be unlocked (lock: " + vm.lock() + ")");
+        }
+        if (!keepAs.equals(vm.name())) {
+            rename(vm.node(), vm.vmid(), keepAs);
+        }
+        return new Removal.Done("kept as " + keepAs + " on " + vm.node(), true);
+    }
+
+    /** What {@link #removalStep} did or wants. */
+    public sealed interface Removal {
+        /** Nothing more to do: the VM is gone (or was never ours), or {@code kept} under its kept name. */
+        record Done(String how, boolean kept) implements Removal {
+        }
+
+        /** Nothing can be done now: look again later. */
+        record Wait(String forWhat) implements Removal {
+        }
+
+        /** A Proxmox task was started: follow it, then ask again. */
+        record Task(String upid, String what) implements Removal {
+        }
     }
 }

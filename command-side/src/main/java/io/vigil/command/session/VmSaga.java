@@ -1,18 +1,25 @@
 package io.vigil.command.session;
 
 import io.vigil.command.ProvisioningProperties;
+import io.vigil.command.proxmox.TaskStatus;
+import io.vigil.command.session.VmOperations.Removal;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.modelling.saga.SagaLifecycle;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * What the VM sagas share: their collaborators (injected, never serialized), a step machine that {@link #advance()}
- * runs from wherever it stands, and two persistent deadlines that wake it: {@link #POLL} while Proxmox is not done
- * yet, {@link #RETRY} after a failure worth another try. Deadlines are scoped to the saga instance, so one pair of
- * names serves every saga type.
+ * runs from wherever it stands, and one persistent deadline at a time that wakes it: {@link #POLL} while Proxmox is
+ * not done yet, {@link #RETRY} after a failure worth another try. The deadline's id is kept, so it is cancelled
+ * by that id when the saga ends (never by a scan of every scheduled deadline).
+ * <p>
+ * Commands are sent and waited for: a command that fails fails the step, on any command bus.
  */
 abstract class VmSaga {
     static final String POLL = "vm-saga-poll";
@@ -31,6 +38,14 @@ abstract class VmSaga {
 
     /** Failed steps retried so far; one retry per entry of {@code retry-backoff}. */
     int failures;
+    /** The deadline this saga waits on, if any, and its name. */
+    String pendingDeadline;
+    String pendingDeadlineName;
+    PollClock poll;
+    /** What the current poll clock waits for: a new reason starts a new clock. */
+    String pollingFor;
+    /** A stop or destroy task a removal started and follows. */
+    String removalTask;
 
     /** Runs the current step; a failure goes to {@link #failed}, which retries, compensates or gives up. */
     final void advance() {
@@ -48,12 +63,39 @@ abstract class VmSaga {
 
     @DeadlineHandler(deadlineName = POLL)
     void pollAgain() {
+        pendingDeadline = null;
         advance();
     }
 
     @DeadlineHandler(deadlineName = RETRY)
     void retry() {
+        pendingDeadline = null;
         advance();
+    }
+
+    void send(Object command) {
+        commands.sendAndWait(command);
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    /** Starts a fresh wait (a new task, a new boot). */
+    void startPolling() {
+        poll = PollClock.start(now(), properties.pollInitial());
+        pollingFor = null;
+    }
+
+    /** Looks again after the next back-off step; past {@code limit} since the wait began, gives up (TimedOut). */
+    void pollLater(String waitingFor, Duration limit, Duration max) {
+        if (poll == null) {
+            startPolling();
+        }
+        Duration wait = poll.nextWait(now(), limit, waitingFor);
+        poll = poll.backedOff(max);
+        pollingFor = waitingFor;
+        wakeIn(wait, POLL);
     }
 
     /** Schedules the next retry and answers its wait, or null when the retries are used up. */
@@ -63,7 +105,65 @@ abstract class VmSaga {
         }
         Duration wait = properties.retryBackoff().get(failures);
         failures++;
-        deadlines.schedule(wait, RETRY);
+        wakeIn(wait, RETRY);
         return wait;
+    }
+
+    void wakeIn(Duration wait, String deadlineName) {
+        cancelPending();
+        pendingDeadline = deadlines.schedule(wait, deadlineName);
+        pendingDeadlineName = deadlineName;
+    }
+
+    /** Ends the saga and the deadline it waits on. */
+    void finish() {
+        cancelPending();
+        SagaLifecycle.end();
+    }
+
+    private void cancelPending() {
+        if (pendingDeadline != null) {
+            deadlines.cancelSchedule(pendingDeadlineName, pendingDeadline);
+            pendingDeadline = null;
+        }
+    }
+
+    /**
+     * Drives {@link VmOperations#removalStep} one look at a time: follows a started stop or destroy task, waits
+     * while the VM cannot be touched, and answers the outcome once there is nothing more to do (null meanwhile;
+     * a deadline then wakes the saga). A failed task throws, for the saga's retry.
+     */
+    Removal.Done removeOrWait(int vmid, Set<String> ourNames, String keepAs) {
+        // a fast Proxmox ends a stop or destroy at once: look again right away, a few times, before waiting
+        for (int look = 0; look < 6; look++) {
+            if (removalTask != null) {
+                TaskStatus task = vm.task(removalTask);
+                if (!task.finished()) {
+                    pollLater("Proxmox task " + removalTask, properties.waitLimit(), properties.pollMax());
+                    return null;
+                }
+                removalTask = null;
+                startPolling();
+                if (!task.succeeded()) {
+                    throw new StepFailure.TaskFailed("Proxmox task on VM " + vmid + " failed: " + task.exitStatus());
+                }
+            }
+            Removal step = vm.removalStep(vmid, ourNames, keepAs);
+            if (step instanceof Removal.Task started) {
+                removalTask = started.upid();
+                startPolling();
+                continue;
+            }
+            if (step instanceof Removal.Wait wait) {
+                if (!wait.forWhat().equals(pollingFor)) {
+                    startPolling();
+                }
+                pollLater(wait.forWhat(), properties.waitLimit(), properties.pollMax());
+                return null;
+            }
+            return (Removal.Done) step;
+        }
+        pollLater("VM " + vmid + " to be removed", properties.waitLimit(), properties.pollMax());
+        return null;
     }
 }

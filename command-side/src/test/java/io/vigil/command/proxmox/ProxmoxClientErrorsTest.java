@@ -47,25 +47,36 @@ class ProxmoxClientErrorsTest {
     }
 
     @Test
-    void lock_timeout_on_clone_is_reported_as_locked() {
+    void a_lock_timeout_in_the_worker_shows_only_in_the_tasks_exit_status() {
+        sim.setLockWait(Duration.ofMillis(100));
         sim.setFaults(Faults.NONE.withLockTimeout(1.0));
 
-        ProxmoxException e = failure(client.clone("pve-1", 9000, 100, "vigil-a", null));
+        String upid = client.clone("pve-1", 9000, 100, "vigil-a", null, null).block(CALL);
+        TaskStatus status = org.awaitility.Awaitility.await().until(() -> client.taskStatus(upid).block(CALL),
+                TaskStatus::finished);
+
+        assertThat(status.succeeded()).isFalse();
+        assertThat(status.exitStatus()).isEqualTo("can't lock file '/var/lock/qemu-server/lock-9000.conf' - got timeout");
+    }
+
+    @Test
+    void a_config_change_on_a_locked_vm_is_refused_at_once_as_locked() {
+        sim.setFaults(Faults.NONE.withLockTimeout(1.0));
+
+        ProxmoxException e = failure(client.rename("pve-1", 9000, "renamed"));
 
         assertThat(e.kind()).isEqualTo(Kind.LOCKED);
         assertThat(e.transientFailure()).isTrue();
         assertThat(e.httpStatus()).isEqualTo(500);
-        assertThat(e.reason())
-                .isEqualTo("can't lock file '/var/lock/qemu-server/lock-9000.conf' - got timeout");
-        assertThat(e.getMessage()).contains("POST /nodes/pve-1/qemu/9000/clone");
+        assertThat(e.getMessage()).contains("PUT /nodes/pve-1/qemu/9000/config");
     }
 
     @Test
     void a_failed_task_is_finished_but_not_succeeded() {
         sim.setFaults(Faults.NONE.withTaskFailure(1.0));
 
-        String upid = client.clone("pve-1", 9000, 100, "vigil-a", null).block(CALL);
-        TaskStatus status = client.taskStatus("pve-1", upid).block(CALL);
+        String upid = client.clone("pve-1", 9000, 100, "vigil-a", null, null).block(CALL);
+        TaskStatus status = client.taskStatus(upid).block(CALL);
 
         assertThat(status.finished()).isTrue();
         assertThat(status.succeeded()).isFalse();
@@ -103,9 +114,9 @@ class ProxmoxClientErrorsTest {
         int first = client.nextId().block(CALL);
         int second = client.nextId().block(CALL);
         assertThat(second).isEqualTo(first);
-        client.clone("pve-1", 9000, first, "vigil-first", null).block(CALL);
+        client.clone("pve-1", 9000, first, "vigil-first", null, null).block(CALL);
 
-        ProxmoxException e = failure(client.clone("pve-2", 9000, second, "vigil-second", null));
+        ProxmoxException e = failure(client.clone("pve-1", 9001, second, "vigil-second", null, "pve-2"));
 
         assertThat(e.kind()).isEqualTo(Kind.VMID_TAKEN);
         assertThat(e.transientFailure()).isFalse();
@@ -115,7 +126,7 @@ class ProxmoxClientErrorsTest {
     @Test
     void concurrent_clones_into_one_vmid_let_exactly_one_win() {
         List<String> outcomes = Flux.range(0, 16)
-                .flatMap(i -> client.clone("pve-" + (1 + i % 7), 9000, 300, "vigil-race-" + i, null)
+                .flatMap(i -> client.clone("pve-1", 9000, 300, "vigil-race-" + i, null, "pve-" + (1 + i % 7))
                         .map(upid -> "won")
                         .onErrorResume(ProxmoxException.class, e -> Mono.just(e.kind().name())), 16)
                 .collectList().block(CALL);
@@ -138,20 +149,28 @@ class ProxmoxClientErrorsTest {
     @Test
     void an_unknown_vm_is_reported_as_not_found() {
         assertThat(failure(client.vmStatus("pve-1", 4242)).kind()).isEqualTo(Kind.NOT_FOUND);
-        assertThat(failure(client.clone("pve-1", 4242, 100, "x", null)).kind())
+        assertThat(failure(client.clone("pve-1", 4242, 100, "x", null, null)).kind())
                 .isEqualTo(Kind.NOT_FOUND);
     }
 
     @Test
+    void a_template_cloned_on_a_node_that_does_not_hold_it_is_not_found() {
+        ProxmoxException e = failure(client.clone("pve-3", 9000, 100, "vigil-a", null, null));
+
+        assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND);
+        assertThat(e.reason()).isEqualTo("unable to find configuration file for VM 9000 on node 'pve-3'");
+    }
+
+    @Test
     void a_vm_on_another_node_is_not_found() {
-        client.clone("pve-1", 9000, 100, "vigil-a", null).block(CALL);
+        client.clone("pve-1", 9000, 100, "vigil-a", null, null).block(CALL);
 
         assertThat(failure(client.vmStatus("pve-2", 100)).kind()).isEqualTo(Kind.NOT_FOUND);
     }
 
     @Test
     void a_rejected_parameter_is_invalid_and_names_the_parameter() {
-        ProxmoxException e = failure(client.clone("pve-1", 9000, 100, "not a dns name!", null));
+        ProxmoxException e = failure(client.clone("pve-1", 9000, 100, "not a dns name!", null, null));
 
         assertThat(e.kind()).isEqualTo(Kind.INVALID);
         assertThat(e.transientFailure()).isFalse();
@@ -160,8 +179,9 @@ class ProxmoxClientErrorsTest {
 
     @Test
     void a_running_vm_cannot_be_deleted() {
-        client.clone("pve-1", 9000, 100, "vigil-a", null).block(CALL);
-        client.start("pve-1", 100).block(CALL);
+        client.clone("pve-1", 9000, 100, "vigil-a", null, null).block(CALL);
+        String start = client.start("pve-1", 100).block(CALL);
+        org.awaitility.Awaitility.await().until(() -> client.taskStatus(start).block(CALL).finished());
 
         ProxmoxException e = failure(client.delete("pve-1", 100));
 
@@ -171,11 +191,12 @@ class ProxmoxClientErrorsTest {
 
     @Test
     void starting_a_running_vm_fails_in_its_task() {
-        client.clone("pve-1", 9000, 100, "vigil-a", null).block(CALL);
-        client.start("pve-1", 100).block(CALL);
+        client.clone("pve-1", 9000, 100, "vigil-a", null, null).block(CALL);
+        String start = client.start("pve-1", 100).block(CALL);
+        org.awaitility.Awaitility.await().until(() -> client.taskStatus(start).block(CALL).finished());
 
-        TaskStatus again = client.taskStatus("pve-1", client.start("pve-1", 100).block(CALL))
-                .block(CALL);
+        TaskStatus again = org.awaitility.Awaitility.await().until(
+                () -> client.taskStatus(client.start("pve-1", 100).block(CALL)).block(CALL), TaskStatus::finished);
 
         assertThat(again.succeeded()).isFalse();
         assertThat(again.exitStatus()).isEqualTo("VM 100 already running");

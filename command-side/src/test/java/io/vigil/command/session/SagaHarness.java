@@ -1,6 +1,7 @@
 package io.vigil.command.session;
 
 import io.vigil.command.HibernationProperties;
+import io.vigil.command.KeptVmProperties;
 import io.vigil.command.ProvisioningProperties;
 import io.vigil.command.proxmox.VmStatus;
 import io.vigil.command.guacamole.GuacamoleClient;
@@ -33,11 +34,14 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /** Saga fixtures wired to the real clients, talking HTTP to in-process simulators; time is the fixture's. */
 final class SagaHarness implements AutoCloseable {
+    /** Where sessions run; templates live on {@link #TEMPLATE_NODE} (shared storage), so clones name a target. */
     static final NodeName NODE = new NodeName("pve-2");
+    static final NodeName TEMPLATE_NODE = new NodeName("pve-1");
     static final TemplateSpec UBUNTU = new TemplateSpec("Ubuntu 22.04", OsType.LINUX, Protocol.SSH, 9001, 2, 4096, 32, List.of(), true);
     static final ProvisioningProperties PROPERTIES = new ProvisioningProperties(2,
             List.of(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)),
-            Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(1), null, Duration.ofSeconds(30));
+            Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(1), null, true);
+    static final KeptVmProperties KEPT_VMS = new KeptVmProperties(Duration.ofDays(14), 2);
 
     static final HibernationProperties HIBERNATION = new HibernationProperties(Duration.ofMinutes(10), Duration.ofMinutes(5),
             Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMillis(500));
@@ -49,7 +53,7 @@ final class SagaHarness implements AutoCloseable {
     SagaHarness() {
         ProvisioningProperties properties = new ProvisioningProperties(PROPERTIES.quotaPerUser(), PROPERTIES.retryBackoff(),
                 PROPERTIES.pollInitial(), PROPERTIES.pollMax(), PROPERTIES.waitLimit(), PROPERTIES.guestProbeTimeout(),
-                proxmox.guestPort(), PROPERTIES.nodeStatusMaxAge());
+                proxmox.guestPort(), true);
         operations = new VmOperations(
                 new ProxmoxClient(new ProxmoxProperties(proxmox.baseUrl(), "root@pam!vigil", "x", Duration.ofSeconds(5), false), WebClient.builder()),
                 new GuacamoleClient(new GuacamoleProperties(guacamole.baseUrl(), "guacadmin", "guacadmin", null, null, Duration.ofSeconds(5)), WebClient.builder()),
@@ -65,6 +69,7 @@ final class SagaHarness implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        jdbc.execute("CREATE SEQUENCE vigil_kept_vm START WITH 1");
         return jdbc;
     }
 
@@ -74,15 +79,21 @@ final class SagaHarness implements AutoCloseable {
         fixture.registerResource(operations);
         fixture.registerResource(PROPERTIES);
         fixture.registerResource(HIBERNATION);
+        fixture.registerResource(KEPT_VMS);
         fixture.registerResource(new FixtureClock(fixture::currentTime));
         return fixture;
     }
 
+    /** A stopped VM named {@code name} on {@link #NODE}, cloned from the template as provisioning does. */
+    int clonedVm(String name) {
+        int vmid = operations.nextVmId();
+        awaitTask(operations.cloneOrFindOurs(TEMPLATE_NODE.value(), UBUNTU.proxmoxVmid(), vmid, name, "test", NODE.value()));
+        return vmid;
+    }
+
     /** A running VM named for the session, with its Guacamole connection: what an active session holds. */
     RunningVm runningVm(SessionId id) {
-        int vmid = operations.nextVmId();
-        String clone = operations.cloneOrFindOurs(NODE.value(), UBUNTU.proxmoxVmid(), vmid, id.vmName(), "test");
-        awaitTask(clone);
+        int vmid = clonedVm(id.vmName());
         awaitTask(operations.start(NODE.value(), vmid));
         org.awaitility.Awaitility.await().until(() -> operations.guestAddress(NODE.value(), vmid).isPresent());
         String connection = operations.connect(id.vmName(), Protocol.SSH, "127.0.0.1", proxmox.guestPort());
@@ -101,9 +112,9 @@ final class SagaHarness implements AutoCloseable {
         return operations.status(NODE.value(), vmid).orElseThrow();
     }
 
-    private void awaitTask(String upid) {
+    void awaitTask(String upid) {
         if (upid != null) {
-            org.awaitility.Awaitility.await().until(() -> operations.task(NODE.value(), upid).finished());
+            org.awaitility.Awaitility.await().until(() -> operations.task(upid).finished());
         }
     }
 
@@ -113,7 +124,7 @@ final class SagaHarness implements AutoCloseable {
     static SessionRequested requested(SessionId id) {
         Instant now = Instant.now();
         return new SessionRequested(id, new UserId("alice"), new TemplateId("ubuntu-22-04"), UBUNTU, NODE, 60,
-                SessionType.EPHEMERAL, now, now.plus(Duration.ofMinutes(60)));
+                SessionType.EPHEMERAL, now, now.plus(Duration.ofMinutes(60)), TEMPLATE_NODE, null, null);
     }
 
     @Override

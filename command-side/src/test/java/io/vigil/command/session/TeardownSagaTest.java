@@ -1,31 +1,45 @@
 package io.vigil.command.session;
 
+import static io.vigil.command.session.ProvisioningSagaTest.capturing;
 import static io.vigil.command.session.SagaHarness.NODE;
+import static io.vigil.command.session.SagaHarness.TEMPLATE_NODE;
+import static io.vigil.command.session.SagaHarness.UBUNTU;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.core.session.EndReason;
-import io.vigil.core.session.RaiseAdminAlert;
+import io.vigil.core.UserId;
+import io.vigil.core.keptvm.KeepVm;
+import io.vigil.core.keptvm.KeptVmId;
+import io.vigil.core.keptvm.ReturnKeptVm;
+import io.vigil.core.session.AbandonVm;
 import io.vigil.core.session.RecordVmDestroyed;
-import io.vigil.core.session.SessionEnding;
-import io.vigil.core.session.SessionFailed;
+import io.vigil.core.session.RecordVmKept;
 import io.vigil.core.session.SessionId;
-import io.vigil.core.session.VmDestroyed;
+import io.vigil.core.session.TeardownStarted;
+import io.vigil.core.template.Protocol;
+import io.vigil.core.template.TemplateId;
 import io.vigil.simulators.proxmox.ProxmoxSimConfig;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.test.matchers.Matchers;
 import org.axonframework.test.saga.SagaTestFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** Teardown against the Proxmox and Guacamole simulators over HTTP: from every state a VM can be found in. */
 class TeardownSagaTest {
     static final SagaHarness harness = new SagaHarness();
     SagaTestFixture<TeardownSaga> fixture;
     SessionId id;
+    final List<CommandMessage<?>> sent = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
         harness.proxmox.setFaults(ProxmoxSimConfig.Faults.NONE);
+        harness.proxmox.setLatencies(ProxmoxSimConfig.Latencies.NONE);
+        harness.proxmox.setLockWait(Duration.ofSeconds(10));
         fixture = harness.fixture(TeardownSaga.class);
         id = SessionId.generate();
     }
@@ -35,112 +49,147 @@ class TeardownSagaTest {
         harness.close();
     }
 
-    /** A VM as provisioning leaves it: cloned and running. */
-    private int runningVm() {
-        int vmid = harness.operations.nextVmId();
-        String task = harness.operations.cloneOrFindOurs(NODE.value(), 9001, vmid, id.vmName(), "test");
-        org.awaitility.Awaitility.await().until(() -> harness.operations.task(NODE.value(), task).finished());
-        String start = harness.operations.start(NODE.value(), vmid);
-        org.awaitility.Awaitility.await().until(() -> harness.operations.task(NODE.value(), start).finished());
-        return vmid;
+    private TeardownStarted teardown(Integer vmid, String connection, String pendingTask) {
+        return new TeardownStarted(id, NODE, vmid, connection, pendingTask, false, null, new UserId("alice"),
+                new TemplateId("ubuntu-22-04"), UBUNTU);
+    }
+
+    private TeardownStarted keep(int vmid, String keptVmId) {
+        return new TeardownStarted(id, NODE, vmid, null, null, true, keptVmId, new UserId("alice.smith@lab.example"),
+                new TemplateId("ubuntu-22-04"), UBUNTU);
+    }
+
+    private boolean gone(int vmid) {
+        return harness.proxmox.vms().stream().noneMatch(vm -> vm.vmid() == vmid);
     }
 
     @Test
-    void an_ended_session_has_its_connection_and_vm_removed() {
-        int vmid = runningVm();
-        String connection = harness.operations.connect(id.vmName(), io.vigil.core.template.Protocol.SSH, "127.0.0.1", 22);
+    void a_running_vm_is_stopped_then_destroyed_and_its_connection_removed() {
+        SagaHarness.RunningVm vm = harness.runningVm(id);
         fixture.givenNoPriorActivity()
-                .whenPublishingA(new SessionEnding(id, EndReason.ENDED_BY_USER, NODE, vmid, connection))
-                .expectActiveSagas(1)
-                .expectDispatchedCommands(new RecordVmDestroyed(id));
-        assertThat(harness.proxmox.vms()).noneMatch(vm -> vm.vmid() == vmid);
+                .whenPublishingA(teardown(vm.vmid(), vm.connectionId(), null))
+                .expectDispatchedCommands(new RecordVmDestroyed(id))
+                .expectActiveSagas(0);
+        assertThat(gone(vm.vmid())).isTrue();
+        assertThat(harness.proxmox.tasks()).anyMatch(t -> t.type().equals("qmstop") && t.vmid().equals(String.valueOf(vm.vmid())));
         assertThat(harness.guacamole.connections()).noneMatch(c -> c.name().equals(id.vmName()));
     }
 
     @Test
-    void a_session_that_expires_while_hibernating_has_its_suspended_vm_deleted_without_starting_it() {
+    void a_hibernated_vm_is_destroyed_as_it_is_without_being_started() {
         int vmid = harness.hibernatedVm(id);
         fixture.givenNoPriorActivity()
-                .whenPublishingA(new SessionEnding(id, EndReason.EXPIRED, NODE, vmid, null))
+                .whenPublishingA(teardown(vmid, null, null))
                 .expectDispatchedCommands(new RecordVmDestroyed(id));
-        assertThat(harness.proxmox.vms()).noneMatch(vm -> vm.vmid() == vmid);
+        assertThat(gone(vmid)).isTrue();
+        assertThat(harness.proxmox.tasks()).noneMatch(t -> t.vmid().equals(String.valueOf(vmid))
+                && (t.type().equals("qmstart") || t.type().equals("qmresume")) && t.running());
+    }
+
+    @Test
+    void a_clone_handed_over_mid_task_is_waited_for_then_destroyed_once_it_has_its_name() {
+        harness.proxmox.setLatencies(ProxmoxSimConfig.Latencies.NONE.withLinkedClone(Duration.ofSeconds(1)));
+        int vmid = harness.operations.nextVmId();
+        String clone = harness.operations.cloneOrFindOurs(TEMPLATE_NODE.value(), 9001, vmid, id.vmName(), "x", NODE.value());
+
+        fixture.givenNoPriorActivity()
+                .whenPublishingA(teardown(vmid, null, clone))
+                .expectNoDispatchedCommands()
+                .expectScheduledDeadlineWithName(Duration.ofMillis(50), VmSaga.POLL);
+        org.awaitility.Awaitility.await().until(() -> harness.operations.task(clone).finished());
+        fixture.whenTimeElapses(Duration.ofSeconds(1))
+                .expectDispatchedCommands(new RecordVmDestroyed(id));
+        assertThat(gone(vmid)).isTrue();
+    }
+
+    @Test
+    void a_clone_still_locked_is_waited_for_even_without_its_task_then_destroyed() {
+        harness.proxmox.setLatencies(ProxmoxSimConfig.Latencies.NONE.withLinkedClone(Duration.ofSeconds(1)));
+        int vmid = harness.operations.nextVmId();
+        String clone = harness.operations.cloneOrFindOurs(TEMPLATE_NODE.value(), 9001, vmid, id.vmName(), "x", NODE.value());
+
+        fixture.givenNoPriorActivity()
+                .whenPublishingA(teardown(vmid, null, null))
+                .expectNoDispatchedCommands();
+        org.awaitility.Awaitility.await().until(() -> harness.operations.task(clone).finished());
+        fixture.whenTimeElapses(Duration.ofSeconds(2))
+                .expectDispatchedCommands(new RecordVmDestroyed(id));
+        assertThat(gone(vmid)).isTrue();
     }
 
     @Test
     void a_connection_made_by_a_saga_the_end_overtook_is_found_by_name_and_removed() {
-        int vmid = runningVm();
-        harness.operations.connect(id.vmName(), io.vigil.core.template.Protocol.SSH, "127.0.0.1", 22);
+        int vmid = harness.clonedVm(id.vmName());
+        harness.operations.connect(id.vmName(), Protocol.SSH, "127.0.0.1", 22);
         fixture.givenNoPriorActivity()
-                .whenPublishingA(new SessionEnding(id, EndReason.ENDED_BY_USER, NODE, vmid, null))
+                .whenPublishingA(teardown(vmid, null, null))
                 .expectDispatchedCommands(new RecordVmDestroyed(id));
         assertThat(harness.guacamole.connections()).noneMatch(c -> c.name().equals(id.vmName()));
-    }
-
-    @Test
-    void a_session_that_failed_half_way_has_its_half_made_vm_removed() {
-        int vmid = runningVm();
-        fixture.givenNoPriorActivity()
-                .whenPublishingA(new SessionFailed(id, "boot timed out", NODE, vmid, null))
-                .expectDispatchedCommands(new RecordVmDestroyed(id));
-        assertThat(harness.proxmox.vms()).noneMatch(vm -> vm.vmid() == vmid);
     }
 
     @Test
     void a_vmid_that_was_reserved_but_never_cloned_counts_as_removed() {
         fixture.givenNoPriorActivity()
-                .whenPublishingA(new SessionFailed(id, "clone refused", NODE, 999_001, null))
+                .whenPublishingA(teardown(999_001, null, null))
                 .expectDispatchedCommands(new RecordVmDestroyed(id));
     }
 
     @Test
     void a_vmid_lost_to_another_sessions_clone_is_never_destroyed() {
         SessionId winner = SessionId.generate();
-        int vmid = harness.operations.nextVmId();
-        String task = harness.operations.cloneOrFindOurs(NODE.value(), 9001, vmid, winner.vmName(), "the winner");
-        org.awaitility.Awaitility.await().until(() -> harness.operations.task(NODE.value(), task).finished());
+        int vmid = harness.clonedVm(winner.vmName());
         fixture.givenNoPriorActivity()
-                .whenPublishingA(new SessionFailed(id, "VMID lost", NODE, vmid, null))
+                .whenPublishingA(teardown(vmid, null, null))
                 .expectDispatchedCommands(new RecordVmDestroyed(id));
         assertThat(harness.proxmox.vms()).anyMatch(vm -> vm.vmid() == vmid && winner.vmName().equals(vm.name()));
     }
 
     @Test
-    void concurrent_sagas_never_get_the_same_vmid_and_ids_taken_outside_vigil_are_skipped() {
-        int first = harness.operations.nextVmId();
-        String outside = harness.operations.cloneOrFindOurs(NODE.value(), 9001, first + 1, "made-by-hand", "not Vigil's");
-        org.awaitility.Awaitility.await().until(() -> harness.operations.task(NODE.value(), outside).finished());
-        int second = harness.operations.nextVmId();
-        assertThat(second).isNotEqualTo(first).isNotEqualTo(first + 1);
-    }
-
-    @Test
-    void nothing_to_remove_means_no_teardown() {
+    void a_persistent_sessions_vm_is_stopped_renamed_for_its_owner_and_kept() {
+        SagaHarness.RunningVm vm = harness.runningVm(id);
         fixture.givenNoPriorActivity()
-                .whenPublishingA(new SessionEnding(id, EndReason.EXPIRED, NODE, null, null))
-                .expectActiveSagas(0)
-                .expectNoDispatchedCommands();
-    }
-
-    @Test
-    void the_saga_ends_when_the_vm_is_recorded_destroyed() {
-        int vmid = runningVm();
-        fixture.givenAPublished(new SessionEnding(id, EndReason.EXPIRED, NODE, vmid, null))
-                .whenPublishingA(new VmDestroyed(id, NODE, vmid))
+                .whenPublishingA(keep(vm.vmid(), null))
+                .expectDispatchedCommandsMatching(capturing(sent))
                 .expectActiveSagas(0);
+        assertThat(sent).extracting(CommandMessage::getPayload).hasExactlyElementsOfTypes(KeepVm.class, RecordVmKept.class);
+        KeepVm kept = (KeepVm) sent.get(0).getPayload();
+        assertThat(kept.keptVmId().value()).matches("vigil-keep-alice-smith-lab-example-\\d+");
+        assertThat(kept.node()).isEqualTo(NODE);
+        assertThat(harness.proxmox.vms()).filteredOn(v -> v.vmid() == vm.vmid()).singleElement().satisfies(v -> {
+            assertThat(v.name()).isEqualTo(kept.keptVmId().value());
+            assertThat(v.running()).isFalse();
+            assertThat(v.lock()).isNull();
+        });
     }
 
     @Test
-    void a_proxmox_that_keeps_refusing_is_retried_then_reported_to_admins() throws Exception {
-        int vmid = runningVm();
-        harness.proxmox.setFaults(ProxmoxSimConfig.Faults.NONE.withLockTimeout(1.0).withHttp5xx(0));
-        fixture.givenAPublished(new SessionEnding(id, EndReason.ENDED_BY_USER, NODE, vmid, null))
+    void a_kept_vm_used_again_is_given_back_under_its_kept_name() {
+        int vmid = harness.hibernatedVm(id);
+        fixture.givenNoPriorActivity()
+                .whenPublishingA(keep(vmid, "vigil-keep-alice-7"))
+                .expectDispatchedCommandsMatching(capturing(sent));
+        assertThat(sent.get(0).getPayload()).isInstanceOfSatisfying(ReturnKeptVm.class,
+                r -> assertThat(r.keptVmId()).isEqualTo(new KeptVmId("vigil-keep-alice-7")));
+        assertThat(sent.get(1).getPayload()).isEqualTo(new RecordVmKept(id, "vigil-keep-alice-7"));
+        assertThat(harness.proxmox.vms()).filteredOn(v -> v.vmid() == vmid).singleElement().satisfies(v -> {
+            assertThat(v.name()).isEqualTo("vigil-keep-alice-7");
+            assertThat(v.lock()).as("its saved RAM is discarded: a kept VM is stopped").isNull();
+        });
+    }
+
+    @Test
+    void a_proxmox_that_keeps_refusing_is_retried_then_the_vm_is_handed_to_the_reconciler() throws Exception {
+        SagaHarness.RunningVm vm = harness.runningVm(id);
+        harness.proxmox.setFaults(ProxmoxSimConfig.Faults.NONE.withHttp5xx(1.0));
+        fixture.givenAPublished(teardown(vm.vmid(), null, null))
                 .andThenTimeElapses(Duration.ofSeconds(10))
                 .andThenTimeElapses(Duration.ofSeconds(30))
                 .whenTimeElapses(Duration.ofSeconds(60))
                 .expectDispatchedCommandsMatching(Matchers.exactSequenceOf(
-                        Matchers.messageWithPayload(org.hamcrest.Matchers.instanceOf(RaiseAdminAlert.class)), Matchers.andNoMore()))
-                .expectActiveSagas(0);
+                        Matchers.messageWithPayload(org.hamcrest.Matchers.instanceOf(AbandonVm.class)), Matchers.andNoMore()))
+                .expectActiveSagas(0)
+                .expectNoScheduledDeadlines();
         harness.proxmox.setFaults(ProxmoxSimConfig.Faults.NONE);
-        assertThat(harness.proxmox.vms()).anyMatch(vm -> vm.vmid() == vmid);
+        assertThat(harness.proxmox.vms()).anyMatch(v -> v.vmid() == vm.vmid());
     }
 }

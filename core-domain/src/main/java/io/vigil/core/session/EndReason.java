@@ -4,5 +4,7 @@ public enum EndReason {
     /** The owner (or an admin) ended it. */
     ENDED_BY_USER,
     /** It reached its end time. */
-    EXPIRED
+    EXPIRED,
+    /** Its VM disappeared outside Vigil (deleted in the Proxmox UI, say). */
+    VM_LOST
 }

@@ -1,4 +1,7 @@
 package io.vigil.core.session;
 
-/** Ephemeral sessions are thrown away at the end; persistent ones are meant to be kept (issue: persistence). */
+/**
+ * Ephemeral sessions are thrown away at the end; a persistent session's VM is kept for its owner (stopped, renamed
+ * {@code vigil-keep-<user>-<n>}) and can be started again with {@code from_vm}.
+ */
 public enum SessionType { EPHEMERAL, PERSISTENT }

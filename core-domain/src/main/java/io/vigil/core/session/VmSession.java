@@ -6,6 +6,8 @@ import io.vigil.core.DomainException;
 import io.vigil.core.UserId;
 import io.vigil.core.node.NodeName;
 import io.vigil.core.template.Protocol;
+import io.vigil.core.template.TemplateId;
+import io.vigil.core.template.TemplateSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -14,10 +16,16 @@ import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.AggregateScopeDescriptor;
 
 /**
  * One user's lab VM session, from request to its end. It decides (quota, lifecycle, ownership) and records what
  * the sagas report; it never talks to Proxmox or Guacamole.
+ * <p>
+ * One saga at a time acts on the session's VM: provisioning, hibernation or resume while the session is in that
+ * state, teardown after {@link TeardownStarted}. A session that ends while another saga works is {@code ENDING}
+ * first; the working saga stops and hands the VM over ({@link HandOverTeardown}), so teardown never races it.
+ * Deadlines are cancelled by the id {@code schedule} returned, kept in the events.
  */
 public class VmSession {
     public static final String EXPIRY_DEADLINE = "session-expiry";
@@ -32,14 +40,21 @@ public class VmSession {
     private SessionId sessionId;
     private UserId owner;
     private SessionStatus status;
+    private SessionType sessionType;
+    private KeptVmSource source;
+    private TemplateId templateId;
+    private TemplateSpec template;
     private NodeName node;
     private Protocol protocol;
     private boolean idleWarned;
+    private String idleDeadline;
+    private String expiryDeadline;
     private Integer vmid;
     private boolean cloned;
     private boolean booted;
     private String connectionId;
     private EndReason endReason;
+    private boolean teardownStarted;
 
     protected VmSession() {
     }
@@ -47,15 +62,18 @@ public class VmSession {
     @CommandHandler
     public VmSession(AdmitSession command, DeadlineManager deadlines) {
         RequestSession request = command.request();
-        if (!command.template().active()) {
+        if (!command.template().active() && command.source() == null) {
             throw DomainException.conflict("template_inactive",
                     "Template '" + command.template().name() + "' is not offered at the moment");
         }
         SessionQuota.check(command.runningSessions(), command.quota());
         Instant expiresAt = command.requestedAt().plus(Duration.ofMinutes(request.durationMinutes()));
+        // The aggregate has no identifier before its first event, so the expiry deadline names its scope itself.
+        String expiry = deadlines.schedule(expiresAt, EXPIRY_DEADLINE, null,
+                new AggregateScopeDescriptor(VmSession.class.getSimpleName(), command.sessionId().value()));
         apply(new SessionRequested(command.sessionId(), request.userId(), request.templateId(), command.template(),
-                command.node(), request.durationMinutes(), request.sessionType(), command.requestedAt(), expiresAt));
-        deadlines.schedule(expiresAt, EXPIRY_DEADLINE);
+                command.node(), request.durationMinutes(), request.sessionType(), command.requestedAt(), expiresAt,
+                command.templateNode(), expiry, command.source()));
     }
 
     // The saga's reports. A report that no longer fits (the session ended meanwhile, or it is a repeat after a
@@ -64,7 +82,7 @@ public class VmSession {
 
     @CommandHandler
     public void handle(ReserveVmId command) {
-        if (provisioning() && !cloned) {
+        if (provisioning() && !cloned && source == null) {
             apply(new VmIdReserved(sessionId, node, command.vmid()));
         }
     }
@@ -97,12 +115,15 @@ public class VmSession {
         }
     }
 
+    /** Sent by the provisioning saga itself, which stops acting: teardown may start at once. */
     @CommandHandler
     public void handle(FailSession command, DeadlineManager deadlines) {
         if (provisioning()) {
-            apply(new SessionFailed(sessionId, command.reason(), node, vmid, connectionId));
-            apply(new AdminAlertRaised(sessionId, "Session " + sessionId + " failed on " + node + ": " + command.reason()));
-            deadlines.cancelAllWithinScope(EXPIRY_DEADLINE);
+            apply(new SessionFailed(sessionId, command.detail(), node, vmid, connectionId, command.code()));
+            apply(new AdminAlertRaised(sessionId, "Session " + sessionId + " failed on " + node + " ("
+                    + command.code().wire() + "): " + command.detail()));
+            cancel(deadlines, EXPIRY_DEADLINE, expiryDeadline);
+            startTeardown(null);
         }
     }
 
@@ -113,21 +134,81 @@ public class VmSession {
             throw DomainException.conflict("session_not_running",
                     "Session " + sessionId + " is " + statusName() + " and cannot be ended");
         }
-        end(EndReason.ENDED_BY_USER);
-        deadlines.cancelAllWithinScope(EXPIRY_DEADLINE);
-        deadlines.cancelAllWithinScope(IDLE_DEADLINE);
+        cancel(deadlines, EXPIRY_DEADLINE, expiryDeadline);
+        end(EndReason.ENDED_BY_USER, false, deadlines);
         return status;
     }
 
     /**
      * Expiry does not wait for a hibernating session to come back: its VM is deleted from disk then. A pending
-     * idle deadline may still fire afterwards; it finds the session no longer active and does nothing.
+     * idle deadline is cancelled; one that fires anyway finds the session no longer active and does nothing.
      */
     @DeadlineHandler(deadlineName = EXPIRY_DEADLINE)
     void expire() {
         if (status.live()) {
-            end(EndReason.EXPIRED);
+            end(EndReason.EXPIRED, false, null);
         }
+    }
+
+    /** The working saga stopped for the end: the VM is teardown's now. A repeat is ignored. */
+    @CommandHandler
+    public void handle(HandOverTeardown command) {
+        if (status == SessionStatus.ENDING && !teardownStarted) {
+            startTeardown(command.pendingTask());
+        }
+    }
+
+    /**
+     * The VM disappeared outside Vigil: found by the reconciler (no saga works on an active or hibernating
+     * session), or by the saga that works on it (hibernation, resume), which then stops. Either way nothing else
+     * acts on the VM, so teardown (of the connection, if any) may start at once.
+     */
+    @CommandHandler
+    public void handle(RecordVmLost command, DeadlineManager deadlines) {
+        boolean noSagaWorking = status == SessionStatus.ACTIVE || status == SessionStatus.HIBERNATING;
+        boolean workingSagaReports = status == SessionStatus.SUSPENDING || status == SessionStatus.RESUMING;
+        if (vmid == null || !(noSagaWorking || workingSagaReports)) {
+            return;
+        }
+        String alert = "VM " + vmid + " of session " + sessionId + " on " + node
+                + " is gone from the cluster; the session is ended: " + command.detail();
+        apply(new VmLost(sessionId, node, vmid, command.detail()));
+        apply(new AdminAlertRaised(sessionId, alert));
+        cancel(deadlines, EXPIRY_DEADLINE, expiryDeadline);
+        end(EndReason.VM_LOST, true, deadlines);
+    }
+
+    /** Teardown gave up: the session is over all the same, and the VM is the reconciler's. */
+    @CommandHandler
+    public void handle(AbandonVm command) {
+        if (!teardownStarted || vmid == null) {
+            return;
+        }
+        String alert = "Teardown of session " + sessionId + " gave up on VM " + vmid + " on " + node + " ("
+                + command.detail() + "); the reconciler removes it";
+        apply(new VmAbandoned(sessionId, node, vmid, command.detail()));
+        apply(new AdminAlertRaised(sessionId, alert));
+        endIfEnding();
+    }
+
+    @CommandHandler
+    public void handle(RecordVmKept command) {
+        if (!teardownStarted || vmid == null) {
+            return;
+        }
+        apply(new SessionVmKept(sessionId, node, vmid, command.keptVmId()));
+        endIfEnding();
+    }
+
+    @CommandHandler
+    public void handle(RecordVmDestroyed command) {
+        if (!teardownStarted) {
+            return;
+        }
+        if (vmid != null) {
+            apply(new VmDestroyed(sessionId, node, vmid));
+        }
+        endIfEnding();
     }
 
     // Idle → warning → hibernation. The sweep that watches activity only observes; the aggregate decides, and
@@ -136,23 +217,23 @@ public class VmSession {
     @CommandHandler
     public void handle(WarnIdle command, DeadlineManager deadlines) {
         if (status == SessionStatus.ACTIVE && !idleWarned) {
-            apply(new IdleWarningIssued(sessionId, command.idleSince(), command.hibernatesAt()));
-            deadlines.schedule(command.hibernatesAt(), IDLE_DEADLINE);
+            String deadline = deadlines.schedule(command.hibernatesAt(), IDLE_DEADLINE);
+            apply(new IdleWarningIssued(sessionId, command.idleSince(), command.hibernatesAt(), deadline));
         }
     }
 
     @CommandHandler
     public void handle(RecordActivity command, DeadlineManager deadlines) {
         if (status == SessionStatus.ACTIVE && idleWarned) {
+            cancel(deadlines, IDLE_DEADLINE, idleDeadline);
             apply(new IdleWarningCancelled(sessionId, command.at()));
-            deadlines.cancelAllWithinScope(IDLE_DEADLINE);
         }
     }
 
     @DeadlineHandler(deadlineName = IDLE_DEADLINE)
     void hibernateIdle() {
         if (status == SessionStatus.ACTIVE && idleWarned) {
-            apply(new HibernationStarted(sessionId, HibernationReason.IDLE, node, vmid, connectionId));
+            apply(new HibernationStarted(sessionId, HibernationReason.IDLE, node, vmid, connectionId, null));
         }
     }
 
@@ -166,8 +247,8 @@ public class VmSession {
             throw DomainException.conflict("session_not_active",
                     "Session " + sessionId + " is " + statusName() + "; only an active session can hibernate");
         }
-        apply(new HibernationStarted(sessionId, HibernationReason.REQUESTED, node, vmid, connectionId));
-        deadlines.cancelAllWithinScope(IDLE_DEADLINE);
+        cancel(deadlines, IDLE_DEADLINE, idleDeadline);
+        apply(new HibernationStarted(sessionId, HibernationReason.REQUESTED, node, vmid, connectionId, null));
         return status;
     }
 
@@ -181,9 +262,9 @@ public class VmSession {
     @CommandHandler
     public void handle(FailHibernation command) {
         if (status == SessionStatus.SUSPENDING) {
-            apply(new HibernationFailed(sessionId, command.reason()));
+            apply(new HibernationFailed(sessionId, command.detail(), command.code()));
             apply(new AdminAlertRaised(sessionId, "Session " + sessionId + " could not hibernate VM " + vmid + " on "
-                    + node + " and stays active: " + command.reason()));
+                    + node + " and stays active: " + command.detail()));
         }
     }
 
@@ -213,21 +294,18 @@ public class VmSession {
         }
     }
 
+    /**
+     * The resume gave up within its clock. The session is told at once; a VM that started (or may still start)
+     * goes back to disk through a hibernation, which from now on is the one saga acting on it.
+     */
     @CommandHandler
     public void handle(FailResume command) {
         if (status == SessionStatus.RESUMING) {
-            apply(new ResumeFailed(sessionId, command.reason()));
-        }
-    }
-
-    @CommandHandler
-    public void handle(RecordVmDestroyed command) {
-        if (vmid == null) {
-            return;
-        }
-        apply(new VmDestroyed(sessionId, node, vmid));
-        if (status == SessionStatus.ENDING) {
-            apply(new SessionEnded(sessionId, endReason));
+            apply(new ResumeFailed(sessionId, command.detail(), command.code()));
+            if (command.suspendAgain()) {
+                apply(new HibernationStarted(sessionId, HibernationReason.RESUME_FAILED, node, vmid, connectionId,
+                        command.pendingTask()));
+            }
         }
     }
 
@@ -236,10 +314,43 @@ public class VmSession {
         apply(new AdminAlertRaised(sessionId, command.message()));
     }
 
-    private void end(EndReason reason) {
+    /**
+     * The session is over for its user. Teardown starts now unless a saga still works on the VM (provisioning,
+     * suspending, resuming) and is not the one ending it: that saga hands over when it sees the end.
+     */
+    private void end(EndReason reason, boolean byWorkingSaga, DeadlineManager deadlines) {
+        boolean sagaWorking = status == SessionStatus.PROVISIONING || status == SessionStatus.SUSPENDING
+                || status == SessionStatus.RESUMING;
+        cancel(deadlines, IDLE_DEADLINE, idleDeadline);
         apply(new SessionEnding(sessionId, reason, node, vmid, connectionId));
-        if (vmid == null) {
-            apply(new SessionEnded(sessionId, reason));
+        if (!sagaWorking || byWorkingSaga || vmid == null) {
+            // Without a VMID nothing was cloned (the VMID is recorded before the clone), and a report the
+            // provisioning saga still sends is ignored from now on.
+            startTeardown(null);
+        }
+    }
+
+    private void startTeardown(String pendingTask) {
+        if (vmid == null && connectionId == null) {
+            endIfEnding();
+            return;
+        }
+        boolean keep = vmid != null && endReason != EndReason.VM_LOST
+                && (source != null || (sessionType == SessionType.PERSISTENT && status != SessionStatus.FAILED));
+        apply(new TeardownStarted(sessionId, node, vmid, connectionId, pendingTask, keep,
+                source == null ? null : source.keptVmId(), owner, templateId, template));
+    }
+
+    private void endIfEnding() {
+        if (status == SessionStatus.ENDING) {
+            apply(new SessionEnded(sessionId, endReason));
+        }
+    }
+
+    /** {@code deadlines} is null inside a deadline handler (none is injected there): a stale deadline is harmless. */
+    private static void cancel(DeadlineManager deadlines, String name, String scheduleId) {
+        if (deadlines != null && scheduleId != null) {
+            deadlines.cancelSchedule(name, scheduleId);
         }
     }
 
@@ -264,7 +375,16 @@ public class VmSession {
         owner = event.userId();
         node = event.node();
         protocol = event.template().protocol();
+        templateId = event.templateId();
+        template = event.template();
+        sessionType = event.sessionType();
+        source = event.source();
+        expiryDeadline = event.expiryDeadlineId();
         status = SessionStatus.PROVISIONING;
+        if (source != null) {
+            // the kept VM is the session's from the start; it counts as cloned once the saga renamed it
+            vmid = source.vmid();
+        }
     }
 
     @EventSourcingHandler
@@ -291,17 +411,20 @@ public class VmSession {
     @EventSourcingHandler
     void on(IdleWarningIssued event) {
         idleWarned = true;
+        idleDeadline = event.deadlineId();
     }
 
     @EventSourcingHandler
     void on(IdleWarningCancelled event) {
         idleWarned = false;
+        idleDeadline = null;
     }
 
     @EventSourcingHandler
     void on(HibernationStarted event) {
         status = SessionStatus.SUSPENDING;
         idleWarned = false;
+        idleDeadline = null;
     }
 
     @EventSourcingHandler
@@ -334,17 +457,46 @@ public class VmSession {
     @EventSourcingHandler
     void on(SessionFailed event) {
         status = SessionStatus.FAILED;
+        expiryDeadline = null;
     }
 
     @EventSourcingHandler
     void on(SessionEnding event) {
         status = SessionStatus.ENDING;
         idleWarned = false;
+        idleDeadline = null;
+        expiryDeadline = null;
         endReason = event.reason();
     }
 
     @EventSourcingHandler
+    void on(TeardownStarted event) {
+        teardownStarted = true;
+    }
+
+    /** The connection, if any, is still there: teardown removes it. */
+    @EventSourcingHandler
+    void on(VmLost event) {
+        vmid = null;
+        cloned = false;
+    }
+
+    @EventSourcingHandler
+    void on(VmAbandoned event) {
+        vmGone();
+    }
+
+    @EventSourcingHandler
+    void on(SessionVmKept event) {
+        vmGone();
+    }
+
+    @EventSourcingHandler
     void on(VmDestroyed event) {
+        vmGone();
+    }
+
+    private void vmGone() {
         vmid = null;
         cloned = false;
         connectionId = null;

@@ -11,6 +11,7 @@ public class Template {
     @AggregateIdentifier
     private TemplateId templateId;
     private TemplateSpec spec;
+    private TemplatePlaced placement;
 
     protected Template() {
     }
@@ -27,6 +28,16 @@ public class Template {
         }
     }
 
+    /** Recorded only when it differs from what was last found, so a periodic look writes nothing new. */
+    @CommandHandler
+    public void handle(RecordTemplatePlacement command) {
+        TemplatePlaced found = new TemplatePlaced(templateId, command.node(), command.sharedStorage(), command.storages(),
+                command.problem());
+        if (!found.equals(placement)) {
+            apply(found);
+        }
+    }
+
     public TemplateSpec spec() {
         return spec;
     }
@@ -40,5 +51,10 @@ public class Template {
     @EventSourcingHandler
     void on(TemplateChanged event) {
         spec = event.spec();
+    }
+
+    @EventSourcingHandler
+    void on(TemplatePlaced event) {
+        placement = event;
     }
 }

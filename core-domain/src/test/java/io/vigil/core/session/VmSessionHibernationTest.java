@@ -22,15 +22,15 @@ class VmSessionHibernationTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(VmSession.class);
+        fixture = VmSessionTest.fixture();
     }
 
     static Object[] warned(Instant hibernatesAt) {
-        return append(active(), new IdleWarningIssued(ID, IDLE_SINCE, hibernatesAt));
+        return append(active(), new IdleWarningIssued(ID, IDLE_SINCE, hibernatesAt, "idle-1"));
     }
 
     static Object[] hibernated() {
-        return append(active(), new HibernationStarted(ID, HibernationReason.IDLE, NODE, 120, "7"),
+        return append(active(), new HibernationStarted(ID, HibernationReason.IDLE, NODE, 120, "7", null),
                 new SessionHibernated(ID, NODE, 120));
     }
 
@@ -45,7 +45,7 @@ class VmSessionHibernationTest {
         Instant at = Instant.now().plus(Duration.ofMinutes(5));
         fixture.given(active())
                 .when(new WarnIdle(ID, IDLE_SINCE, at))
-                .expectEvents(new IdleWarningIssued(ID, IDLE_SINCE, at))
+                .expectEvents(new IdleWarningIssued(ID, IDLE_SINCE, at, null))
                 .expectScheduledDeadlineWithName(at, VmSession.IDLE_DEADLINE);
     }
 
@@ -83,14 +83,14 @@ class VmSessionHibernationTest {
                 .andGivenCommands(new WarnIdle(ID, IDLE_SINCE, Instant.now().plus(Duration.ofMinutes(5))))
                 .whenTimeElapses(Duration.ofMinutes(6))
                 .expectTriggeredDeadlinesWithName(VmSession.IDLE_DEADLINE)
-                .expectEvents(new HibernationStarted(ID, HibernationReason.IDLE, NODE, 120, "7"));
+                .expectEvents(new HibernationStarted(ID, HibernationReason.IDLE, NODE, 120, "7", null));
     }
 
     @Test
     void the_owner_may_hibernate_an_active_session_at_once() {
         fixture.given(active())
                 .when(new HibernateSession(ID, ALICE, false))
-                .expectEvents(new HibernationStarted(ID, HibernationReason.REQUESTED, NODE, 120, "7"))
+                .expectEvents(new HibernationStarted(ID, HibernationReason.REQUESTED, NODE, 120, "7", null))
                 .expectResultMessagePayload(SessionStatus.SUSPENDING);
     }
 
@@ -105,16 +105,16 @@ class VmSessionHibernationTest {
 
     @Test
     void the_suspended_vm_makes_the_session_hibernating() {
-        fixture.given(append(active(), new HibernationStarted(ID, HibernationReason.IDLE, NODE, 120, "7")))
+        fixture.given(append(active(), new HibernationStarted(ID, HibernationReason.IDLE, NODE, 120, "7", null)))
                 .when(new RecordVmHibernated(ID))
                 .expectEvents(new SessionHibernated(ID, NODE, 120));
     }
 
     @Test
     void a_failed_hibernation_leaves_the_session_active_and_tells_admins() {
-        fixture.given(append(active(), new HibernationStarted(ID, HibernationReason.IDLE, NODE, 120, "7")))
-                .when(new FailHibernation(ID, "suspend refused"))
-                .expectEvents(new HibernationFailed(ID, "suspend refused"), new AdminAlertRaised(ID,
+        fixture.given(append(active(), new HibernationStarted(ID, HibernationReason.IDLE, NODE, 120, "7", null)))
+                .when(new FailHibernation(ID, FailureCode.HIBERNATION_FAILED, "suspend refused"))
+                .expectEvents(new HibernationFailed(ID, "suspend refused", FailureCode.HIBERNATION_FAILED), new AdminAlertRaised(ID,
                         "Session " + ID + " could not hibernate VM 120 on pve-3 and stays active: suspend refused"));
     }
 
@@ -173,12 +173,39 @@ class VmSessionHibernationTest {
     @Test
     void a_failed_resume_leaves_the_session_hibernating_and_it_can_be_resumed_again() {
         fixture.given(append(hibernated(), new ResumeStarted(ID, NODE, 120, Protocol.SSH)))
-                .when(new FailResume(ID, "guest did not answer within 30 s"))
-                .expectEvents(new ResumeFailed(ID, "guest did not answer within 30 s"));
+                .when(new FailResume(ID, FailureCode.RESUME_FAILED, "start failed: QEMU exited with code 1", false, null))
+                .expectEvents(new ResumeFailed(ID, "start failed: QEMU exited with code 1", FailureCode.RESUME_FAILED));
         fixture.given(append(hibernated(), new ResumeStarted(ID, NODE, 120, Protocol.SSH),
-                        new ResumeFailed(ID, "guest did not answer within 30 s")))
+                        new ResumeFailed(ID, "x", FailureCode.RESUME_FAILED)))
                 .when(new AdmitResume(ID, new ResumeSession(ID, ALICE, false), 0, 2))
                 .expectEvents(new ResumeStarted(ID, NODE, 120, Protocol.SSH));
+    }
+
+    @Test
+    void a_resume_that_timed_out_with_the_vm_running_sends_it_back_to_disk_through_a_hibernation() {
+        String resumeTask = "UPID:pve-3:0001:0002:0003:qmresume:120:root@pam:";
+        fixture.given(append(hibernated(), new ResumeStarted(ID, NODE, 120, Protocol.SSH)))
+                .when(new FailResume(ID, FailureCode.RESUME_TIMED_OUT, "Gave up after 30 s", true, resumeTask))
+                .expectEvents(new ResumeFailed(ID, "Gave up after 30 s", FailureCode.RESUME_TIMED_OUT),
+                        new HibernationStarted(ID, HibernationReason.RESUME_FAILED, NODE, 120, null, resumeTask));
+    }
+
+    @Test
+    void ending_while_suspending_waits_for_the_hibernation_saga_to_hand_the_vm_over() {
+        fixture.given(append(active(), new HibernationStarted(ID, HibernationReason.IDLE, NODE, 120, "7", null)))
+                .when(new EndSession(ID, ALICE, false))
+                .expectEvents(new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, 120, "7"));
+    }
+
+    @Test
+    void a_vm_lost_while_resuming_ends_the_session_without_waiting_for_a_hand_over() {
+        fixture.given(append(hibernated(), new ResumeStarted(ID, NODE, 120, Protocol.SSH)))
+                .when(new RecordVmLost(ID, "VM 120 is gone from pve-3"))
+                .expectEvents(new VmLost(ID, NODE, 120, "VM 120 is gone from pve-3"),
+                        new AdminAlertRaised(ID, "VM 120 of session " + ID + " on pve-3 is gone from the cluster; the"
+                                + " session is ended: VM 120 is gone from pve-3"),
+                        new SessionEnding(ID, EndReason.VM_LOST, NODE, null, null),
+                        new SessionEnded(ID, EndReason.VM_LOST));
     }
 
     @Test
@@ -188,20 +215,24 @@ class VmSessionHibernationTest {
                         new HibernateSession(ID, ALICE, false), new RecordVmHibernated(ID))
                 .whenTimeElapses(Duration.ofMinutes(1))
                 .expectTriggeredDeadlinesWithName(VmSession.EXPIRY_DEADLINE)
-                .expectEvents(new SessionEnding(ID, EndReason.EXPIRED, NODE, 120, null));
+                .expectEvents(new SessionEnding(ID, EndReason.EXPIRED, NODE, 120, null),
+                        new TeardownStarted(ID, NODE, 120, null, null, false, null, ALICE, VmSessionTest.TEMPLATE_ID,
+                                VmSessionTest.UBUNTU));
     }
 
     @Test
     void the_owner_may_end_a_hibernating_session() {
         fixture.given(hibernated())
                 .when(new EndSession(ID, ALICE, false))
-                .expectEvents(new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, 120, null));
+                .expectEvents(new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, 120, null),
+                        VmSessionTest.teardown(120, null, null));
     }
 
     /** An active session admitted now, so that its expiry lies an hour ahead of the fixture's clock. */
     private static Object[] activeNow() {
         return new Object[]{new AdmitSession(ID, new RequestSession(ID, ALICE, VmSessionTest.TEMPLATE_ID, 60,
-                SessionType.EPHEMERAL), VmSessionTest.UBUNTU, NODE, 0, 2, Instant.now()), new ReserveVmId(ID, 120),
+                SessionType.EPHEMERAL), VmSessionTest.UBUNTU, NODE, 0, 2, Instant.now(), VmSessionTest.TEMPLATE_NODE, null),
+                new ReserveVmId(ID, 120),
                 new RecordVmCloned(ID, 120), new RecordVmBooted(ID, "10.0.0.5"), new ActivateSession(ID, "7", "url")};
     }
 }

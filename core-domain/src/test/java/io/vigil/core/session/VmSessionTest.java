@@ -29,18 +29,37 @@ class VmSessionTest {
 
     private AggregateTestFixture<VmSession> fixture;
 
+    static final NodeName TEMPLATE_NODE = new NodeName("pve-1");
+
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(VmSession.class);
+        fixture = fixture();
+    }
+
+    /** Deadline ids are the deadline manager's (random): compared everywhere else, ignored here. */
+    static AggregateTestFixture<VmSession> fixture() {
+        AggregateTestFixture<VmSession> fixture = new AggregateTestFixture<>(VmSession.class);
+        fixture.registerIgnoredField(SessionRequested.class, "expiryDeadlineId");
+        fixture.registerIgnoredField(IdleWarningIssued.class, "deadlineId");
+        return fixture;
     }
 
     static AdmitSession admit(TemplateSpec template, int running, int quota) {
         return new AdmitSession(ID, new RequestSession(ID, ALICE, TEMPLATE_ID, 60, SessionType.EPHEMERAL), template,
-                NODE, running, quota, NOW);
+                NODE, running, quota, NOW, TEMPLATE_NODE, null);
     }
 
     static SessionRequested requested() {
-        return new SessionRequested(ID, ALICE, TEMPLATE_ID, UBUNTU, NODE, 60, SessionType.EPHEMERAL, NOW, EXPIRES);
+        return requested(SessionType.EPHEMERAL);
+    }
+
+    static SessionRequested requested(SessionType type) {
+        return new SessionRequested(ID, ALICE, TEMPLATE_ID, UBUNTU, NODE, 60, type, NOW, EXPIRES, TEMPLATE_NODE,
+                "expiry-1", null);
+    }
+
+    static TeardownStarted teardown(Integer vmid, String connection, String pendingTask) {
+        return new TeardownStarted(ID, NODE, vmid, connection, pendingTask, false, null, ALICE, TEMPLATE_ID, UBUNTU);
     }
 
     static Object[] active() {
@@ -111,12 +130,21 @@ class VmSessionTest {
     }
 
     @Test
-    void final_failure_records_the_reason_the_vm_to_remove_and_an_admin_alert() {
+    void final_failure_records_a_safe_code_the_diagnostic_an_admin_alert_and_starts_teardown_at_once() {
         fixture.given(requested(), new VmIdReserved(ID, NODE, 120))
-                .when(new FailSession(ID, "Proxmox task failed: clone failed"))
-                .expectEvents(new SessionFailed(ID, "Proxmox task failed: clone failed", NODE, 120, null),
-                        new AdminAlertRaised(ID, "Session " + ID + " failed on pve-3: Proxmox task failed: clone failed"))
+                .when(new FailSession(ID, FailureCode.CLONE_FAILED, "Proxmox task failed: clone failed"))
+                .expectEvents(new SessionFailed(ID, "Proxmox task failed: clone failed", NODE, 120, null, FailureCode.CLONE_FAILED),
+                        new AdminAlertRaised(ID, "Session " + ID + " failed on pve-3 (clone_failed): Proxmox task failed: clone failed"),
+                        teardown(120, null, null))
                 .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void a_failure_before_any_vmid_was_reserved_needs_no_teardown() {
+        fixture.given(requested())
+                .when(new FailSession(ID, FailureCode.CLUSTER_UNAVAILABLE, "595"))
+                .expectEvents(new SessionFailed(ID, "595", NODE, null, null, FailureCode.CLUSTER_UNAVAILABLE),
+                        new AdminAlertRaised(ID, "Session " + ID + " failed on pve-3 (cluster_unavailable): 595"));
     }
 
     @Test
@@ -128,12 +156,73 @@ class VmSessionTest {
     }
 
     @Test
-    void owner_ends_an_active_session_and_teardown_is_asked_for_its_vm() {
+    void owner_ends_an_active_session_and_teardown_starts_at_once_since_no_saga_works_on_it() {
         fixture.given(active())
                 .when(new EndSession(ID, ALICE, false))
-                .expectEvents(new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, 120, "7"))
+                .expectEvents(new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, 120, "7"), teardown(120, "7", null))
                 .expectResultMessagePayload(SessionStatus.ENDING)
                 .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void ending_while_provisioning_waits_for_the_provisioning_saga_to_hand_the_vm_over() {
+        fixture.given(requested(), new VmIdReserved(ID, NODE, 120))
+                .when(new EndSession(ID, ALICE, false))
+                .expectEvents(new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, 120, null));
+        fixture.given(requested(), new VmIdReserved(ID, NODE, 120),
+                        new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, 120, null))
+                .when(new HandOverTeardown(ID, "UPID:pve-1:0001:0002:0003:qmclone:9001:root@pam:"))
+                .expectEvents(teardown(120, null, "UPID:pve-1:0001:0002:0003:qmclone:9001:root@pam:"));
+    }
+
+    @Test
+    void a_second_hand_over_changes_nothing() {
+        fixture.given(active()).andGiven(new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, 120, "7"),
+                        teardown(120, "7", null))
+                .when(new HandOverTeardown(ID, null))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void a_persistent_sessions_vm_is_kept_and_the_session_ends() {
+        fixture.given(requested(SessionType.PERSISTENT), new VmIdReserved(ID, NODE, 120), new VmCloned(ID, NODE, 120),
+                        new VmBooted(ID, "10.0.0.5"), new SessionActivated(ID, "7", "url"))
+                .when(new EndSession(ID, ALICE, false))
+                .expectEvents(new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, 120, "7"),
+                        new TeardownStarted(ID, NODE, 120, "7", null, true, null, ALICE, TEMPLATE_ID, UBUNTU));
+        fixture.given(requested(SessionType.PERSISTENT), new VmIdReserved(ID, NODE, 120),
+                        new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, 120, null),
+                        new TeardownStarted(ID, NODE, 120, null, null, true, null, ALICE, TEMPLATE_ID, UBUNTU))
+                .when(new RecordVmKept(ID, "vigil-keep-alice-3"))
+                .expectEvents(new SessionVmKept(ID, NODE, 120, "vigil-keep-alice-3"),
+                        new SessionEnded(ID, EndReason.ENDED_BY_USER));
+    }
+
+    @Test
+    void a_vm_that_vanished_outside_vigil_ends_the_session_with_its_reason_and_teardown_removes_the_connection() {
+        fixture.given(active())
+                .when(new RecordVmLost(ID, "VM 120 is not in the cluster"))
+                .expectEvents(new VmLost(ID, NODE, 120, "VM 120 is not in the cluster"),
+                        new AdminAlertRaised(ID, "VM 120 of session " + ID + " on pve-3 is gone from the cluster; the"
+                                + " session is ended: VM 120 is not in the cluster"),
+                        new SessionEnding(ID, EndReason.VM_LOST, NODE, null, "7"),
+                        teardown(null, "7", null));
+        fixture.given(active()).andGiven(new VmLost(ID, NODE, 120, "gone"),
+                        new SessionEnding(ID, EndReason.VM_LOST, NODE, null, "7"), teardown(null, "7", null))
+                .when(new RecordVmDestroyed(ID))
+                .expectEvents(new SessionEnded(ID, EndReason.VM_LOST));
+    }
+
+    @Test
+    void a_teardown_that_gave_up_ends_the_session_all_the_same_and_tells_admins() {
+        fixture.given(active()).andGiven(new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, 120, "7"),
+                        teardown(120, "7", null))
+                .when(new AbandonVm(ID, "VM is locked (suspending)"))
+                .expectEvents(new VmAbandoned(ID, NODE, 120, "VM is locked (suspending)"),
+                        new AdminAlertRaised(ID, "Teardown of session " + ID + " gave up on VM 120 on pve-3"
+                                + " (VM is locked (suspending)); the reconciler removes it"),
+                        new SessionEnded(ID, EndReason.ENDED_BY_USER));
     }
 
     @Test
@@ -149,15 +238,23 @@ class VmSessionTest {
     void an_admin_may_end_anyones_session() {
         fixture.given(active())
                 .when(new EndSession(ID, BOB, true))
-                .expectEvents(new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, 120, "7"));
+                .expectEvents(new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, 120, "7"), teardown(120, "7", null));
     }
 
     @Test
-    void ending_before_any_vm_exists_ends_at_once() {
+    void ending_before_any_vmid_was_reserved_ends_at_once() {
         fixture.given(requested())
                 .when(new EndSession(ID, ALICE, false))
                 .expectEvents(new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, null, null),
                         new SessionEnded(ID, EndReason.ENDED_BY_USER));
+    }
+
+    @Test
+    void ending_cancels_the_expiry_deadline_by_its_id() {
+        fixture.givenCommands(admit(UBUNTU, 0, 2))
+                .when(new EndSession(ID, ALICE, false))
+                .expectSuccessfulHandlerExecution()
+                .expectNoScheduledDeadlines();
     }
 
     @Test
@@ -175,14 +272,22 @@ class VmSessionTest {
                         new RecordVmBooted(ID, "10.0.0.5"), new ActivateSession(ID, "7", "url"))
                 .whenTimeElapses(Duration.ofMinutes(1))
                 .expectTriggeredDeadlinesWithName(VmSession.EXPIRY_DEADLINE)
-                .expectEvents(new SessionEnding(ID, EndReason.EXPIRED, NODE, 120, "7"));
+                .expectEvents(new SessionEnding(ID, EndReason.EXPIRED, NODE, 120, "7"), teardown(120, "7", null));
     }
 
     @Test
     void removing_the_vm_of_an_ending_session_ends_it_with_its_reason() {
-        fixture.given(active()).andGiven(new SessionEnding(ID, EndReason.EXPIRED, NODE, 120, "7"))
+        fixture.given(active()).andGiven(new SessionEnding(ID, EndReason.EXPIRED, NODE, 120, "7"), teardown(120, "7", null))
                 .when(new RecordVmDestroyed(ID))
                 .expectEvents(new VmDestroyed(ID, NODE, 120), new SessionEnded(ID, EndReason.EXPIRED));
+    }
+
+    @Test
+    void a_removal_report_before_teardown_started_is_ignored() {
+        fixture.given(active()).andGiven(new SessionEnding(ID, EndReason.EXPIRED, NODE, 120, "7"))
+                .when(new RecordVmDestroyed(ID))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
     }
 
     @Test

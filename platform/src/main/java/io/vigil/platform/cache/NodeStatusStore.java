@@ -13,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The shared node-status cache in Redis: one hash, a field per node. Entries are never expired by Redis: a
- * stale sample is still the best guess when Proxmox cannot be reached, so readers judge age themselves.
+ * stale sample is still the best guess when Proxmox cannot be reached, so readers judge age themselves. Each
+ * sample replaces the whole hash, so a node removed from Proxmox leaves the cache with the next sample.
  */
 public class NodeStatusStore {
     static final String KEY = "vigil:node-status";
@@ -26,13 +27,20 @@ public class NodeStatusStore {
         this.json = json;
     }
 
+    /**
+     * Replaces the cached sample with {@code statuses}: written under a key of its own, then renamed over the
+     * shared one (RENAME is atomic), so a reader never sees half a sample and a node that left the cluster goes.
+     */
     public void saveAll(Collection<NodeStatus> statuses) {
         if (statuses.isEmpty()) {
+            await(connection.async().del(KEY).toCompletableFuture());
             return;
         }
         Map<String, String> fields = new HashMap<>();
         statuses.forEach(s -> fields.put(s.node(), json.writeValueAsString(s)));
-        await(connection.async().hset(KEY, fields).toCompletableFuture());
+        String staging = KEY + ":next:" + java.util.UUID.randomUUID();
+        await(connection.async().hset(staging, fields).toCompletableFuture());
+        await(connection.async().rename(staging, KEY).toCompletableFuture());
     }
 
     /** Blocking read, for callers already off the event loop (admission runs in the command's thread). */

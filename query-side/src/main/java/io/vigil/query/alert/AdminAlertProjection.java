@@ -1,5 +1,6 @@
 package io.vigil.query.alert;
 
+import io.vigil.core.keptvm.KeptVmDeleted;
 import io.vigil.core.session.AdminAlertRaised;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -27,5 +28,19 @@ public class AdminAlertProjection {
                         INSERT INTO admin_alert (id, session_id, message, raised_at) VALUES (?, ?, ?, ?)
                         ON CONFLICT (id) DO NOTHING""",
                 message.getIdentifier(), e.sessionId().value(), e.message(), at.atOffset(ZoneOffset.UTC));
+    }
+
+    /** A kept VM whose removal gave up: the reconciler removes it, and admins should know. */
+    @EventHandler
+    void on(KeptVmDeleted e, EventMessage<?> message, @Timestamp Instant at) {
+        if (e.failure() == null) {
+            return;
+        }
+        jdbc.update("""
+                        INSERT INTO admin_alert (id, subject, message, raised_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (id) DO NOTHING""",
+                message.getIdentifier(), e.keptVmId().value(), "Kept VM " + e.keptVmId() + " (VMID " + e.vmid() + " on "
+                        + e.node() + ", owner " + e.owner() + ") is no longer kept: " + e.failure(),
+                at.atOffset(ZoneOffset.UTC));
     }
 }

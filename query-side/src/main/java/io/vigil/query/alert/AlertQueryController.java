@@ -30,6 +30,7 @@ class AlertQueryController {
             spec = spec.bind("session", session);
         }
         return spec.map(row -> new AdminAlertView(row.get("id", String.class), row.get("session_id", String.class),
+                row.get("subject", String.class),
                 row.get("message", String.class), row.get("raised_at", java.time.Instant.class))).all();
     }
 }

@@ -6,6 +6,7 @@ import io.vigil.core.node.NodeRegistered;
 import io.vigil.core.node.NodeSpec;
 import io.vigil.core.template.TemplateChanged;
 import io.vigil.core.template.TemplateId;
+import io.vigil.core.template.TemplatePlaced;
 import io.vigil.core.template.TemplateRegistered;
 import io.vigil.core.template.TemplateSpec;
 import java.time.Instant;
@@ -42,6 +43,18 @@ public class RegistryViewProjection {
         saveTemplate(e.templateId(), e.spec(), seq, at);
     }
 
+    /** Where the template was found in the cluster (admins see it): the same sequence guard as the spec. */
+    @EventHandler
+    void on(TemplatePlaced e, @SequenceNumber long seq, @Timestamp Instant at) {
+        jdbc.update("""
+                        UPDATE template_view SET located_node = ?, shared_storage = ?, storages = ?, placement_problem = ?,
+                            last_sequence = ?, updated_at = ?
+                        WHERE template_id = ? AND last_sequence < ?""",
+                e.node() == null ? null : e.node().value(), e.node() == null ? null : e.sharedStorage(),
+                e.storages().toArray(String[]::new), e.problem(), seq, at.atOffset(ZoneOffset.UTC),
+                e.templateId().value(), seq);
+    }
+
     @EventHandler
     void on(NodeRegistered e, @SequenceNumber long seq, @Timestamp Instant at) {
         saveNode(e.node(), e.spec(), seq, at);
@@ -55,17 +68,17 @@ public class RegistryViewProjection {
     private void saveTemplate(TemplateId id, TemplateSpec spec, long seq, Instant at) {
         jdbc.update("""
                         INSERT INTO template_view (template_id, name, os_type, protocol, proxmox_vmid, cpu_cores, ram_mb,
-                            disk_gb, tags, active, last_sequence, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            disk_gb, tags, active, node, last_sequence, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (template_id) DO UPDATE SET name = EXCLUDED.name, os_type = EXCLUDED.os_type,
                             protocol = EXCLUDED.protocol, proxmox_vmid = EXCLUDED.proxmox_vmid,
                             cpu_cores = EXCLUDED.cpu_cores, ram_mb = EXCLUDED.ram_mb, disk_gb = EXCLUDED.disk_gb,
-                            tags = EXCLUDED.tags, active = EXCLUDED.active, last_sequence = EXCLUDED.last_sequence,
-                            updated_at = EXCLUDED.updated_at
+                            tags = EXCLUDED.tags, active = EXCLUDED.active, node = EXCLUDED.node,
+                            last_sequence = EXCLUDED.last_sequence, updated_at = EXCLUDED.updated_at
                         WHERE template_view.last_sequence < EXCLUDED.last_sequence""",
                 id.value(), spec.name(), spec.osType().name().toLowerCase(Locale.ROOT), spec.protocol().wireName(),
                 spec.proxmoxVmid(), spec.cpuCores(), spec.ramMb(), spec.diskGb(), spec.tags().toArray(String[]::new),
-                spec.active(), seq, at.atOffset(ZoneOffset.UTC));
+                spec.active(), spec.node() == null ? null : spec.node().value(), seq, at.atOffset(ZoneOffset.UTC));
     }
 
     private void saveNode(NodeName node, NodeSpec spec, long seq, Instant at) {

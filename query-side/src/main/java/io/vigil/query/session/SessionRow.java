@@ -1,6 +1,7 @@
 package io.vigil.query.session;
 
 import io.r2dbc.spi.Readable;
+import io.vigil.core.session.FailureCode;
 import io.vigil.core.session.SessionStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +15,8 @@ record SessionRow(String sessionId, String userId, SessionStatus status, String 
                   String guestAddress, String connectionId, String guacamoleUrl, Instant requestedAt,
                   Instant expiresAt, Instant endedAt, String failureReason, int retryAttempt, String lastError,
                   Instant idleSince, Instant hibernatesAt, Instant hibernatedAt, String hibernationReason,
-                  String resumeFailure, long lastSequence, Instant updatedAt) {
+                  String resumeFailure, long lastSequence, Instant updatedAt, String failureCode, String sessionType,
+                  String keptVmId, Instant teardownStartedAt, String vmAbandoned) {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -47,7 +49,30 @@ record SessionRow(String sessionId, String userId, SessionStatus status, String 
                 row.get("hibernation_reason", String.class),
                 row.get("resume_failure", String.class),
                 seq == null ? 0 : seq,
-                row.get("updated_at", Instant.class));
+                row.get("updated_at", Instant.class),
+                row.get("failure_code", String.class),
+                row.get("session_type", String.class),
+                row.get("kept_vm_id", String.class),
+                row.get("teardown_started_at", Instant.class),
+                row.get("vm_abandoned", String.class));
+    }
+
+    /**
+     * The code of what went wrong that the user should know about: why it failed, why it ended (its VM was lost),
+     * why the last resume failed. Null when nothing did.
+     */
+    String userFailureCode() {
+        return switch (status) {
+            case FAILED -> failureCode == null ? FailureCode.INTERNAL.wire() : failureCode;
+            case ENDING, ENDED, HIBERNATING, SUSPENDING -> failureCode;
+            default -> null;
+        };
+    }
+
+    /** The plain sentence for {@link #userFailureCode()}: never Proxmox's text, a VMID or a node path. */
+    String userFailureMessage() {
+        String code = userFailureCode();
+        return code == null ? null : FailureCode.parse(code).message();
     }
 
     boolean ownedBy(String user) {
@@ -88,14 +113,20 @@ record SessionRow(String sessionId, String userId, SessionStatus status, String 
                 yield since + ": hibernating in " + minutes + (minutes == 1 ? " minute" : " minutes")
                         + " unless you use it";
             }
-            case SUSPENDING -> "Hibernating…";
+            case SUSPENDING -> resumeFailure != null
+                    ? "Resume failed: " + withoutFinalStop(resumeFailureMessage()) + ". Putting it back to sleep…"
+                    : "Hibernating…";
             case HIBERNATING -> resumeFailure != null
-                    ? "Resume failed: " + withoutFinalStop(resumeFailure) + ". You can try again."
+                    ? "Resume failed: " + withoutFinalStop(resumeFailureMessage()) + ". You can try again."
                     : "Hibernated" + (hibernationReason == null ? "" : " (" + hibernationReason + ")")
                             + ": resume it with POST /api/v1/sessions/" + sessionId + "/resume";
             case RESUMING -> "Resuming…";
             default -> null;
         };
+    }
+
+    private String resumeFailureMessage() {
+        return (failureCode == null ? FailureCode.RESUME_FAILED : FailureCode.parse(failureCode)).message();
     }
 
     private static String withoutFinalStop(String text) {

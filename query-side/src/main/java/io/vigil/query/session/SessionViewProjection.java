@@ -1,6 +1,11 @@
 package io.vigil.query.session;
 
 import io.vigil.core.session.EndReason;
+import io.vigil.core.session.FailureCode;
+import io.vigil.core.session.SessionVmKept;
+import io.vigil.core.session.TeardownStarted;
+import io.vigil.core.session.VmAbandoned;
+import io.vigil.core.session.VmLost;
 import io.vigil.core.session.HibernationFailed;
 import io.vigil.core.session.HibernationStarted;
 import io.vigil.core.session.IdleWarningCancelled;
@@ -56,12 +61,15 @@ public class SessionViewProjection {
     void on(SessionRequested e, @SequenceNumber long seq, @Timestamp Instant at) {
         int rows = jdbc.update("""
                         INSERT INTO session_view (session_id, user_id, status, template_id, template_name, os_type,
-                            protocol, node_name, requested_at, expires_at, last_sequence, updated_at)
-                        VALUES (?, ?, 'provisioning', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            protocol, node_name, requested_at, expires_at, last_sequence, updated_at, session_type,
+                            kept_vm_id, vmid)
+                        VALUES (?, ?, 'provisioning', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (session_id) DO NOTHING""",
                 e.sessionId().value(), e.userId().value(), e.templateId().value(), e.template().name(),
                 lower(e.template().osType()), e.template().protocol().wireName(), e.node().value(),
-                ts(e.requestedAt()), ts(e.expiresAt()), seq, ts(at));
+                ts(e.requestedAt()), ts(e.expiresAt()), seq, ts(at),
+                e.sessionType() == null ? null : lower(e.sessionType()),
+                e.source() == null ? null : e.source().keptVmId(), e.source() == null ? null : e.source().vmid());
         notifyIf(rows, e.sessionId());
     }
 
@@ -92,9 +100,34 @@ public class SessionViewProjection {
         update(e.sessionId(), seq, at, "retry_attempt = ?, last_error = ?", e.attempt(), e.reason());
     }
 
+    /** {@code failure_reason} is the diagnostic text (admins); engineers see the code and its plain message. */
     @EventHandler
     void on(SessionFailed e, @SequenceNumber long seq, @Timestamp Instant at) {
-        update(e.sessionId(), seq, at, "status = 'failed', failure_reason = ?, ended_at = ?", e.reason(), ts(at));
+        update(e.sessionId(), seq, at, "status = 'failed', failure_code = ?, failure_reason = ?, ended_at = ?",
+                code(e.code()), e.reason(), ts(at));
+    }
+
+    @EventHandler
+    void on(TeardownStarted e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.sessionId(), seq, at, "teardown_started_at = ?", ts(at));
+    }
+
+    /** The VM vanished outside Vigil: the session ends, and its user is told why. */
+    @EventHandler
+    void on(VmLost e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.sessionId(), seq, at, "failure_code = ?, last_error = ?, vm_destroyed_at = ?",
+                FailureCode.VM_LOST.wire(), e.detail(), ts(at));
+    }
+
+    /** Teardown gave up: the session no longer holds the VM (the reconciler removes it); admins see why. */
+    @EventHandler
+    void on(VmAbandoned e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.sessionId(), seq, at, "vm_abandoned = ?, vm_destroyed_at = ?", e.detail(), ts(at));
+    }
+
+    @EventHandler
+    void on(SessionVmKept e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.sessionId(), seq, at, "kept_vm_id = ?, vm_destroyed_at = ?", e.keptVmId(), ts(at));
     }
 
     @EventHandler
@@ -137,19 +170,23 @@ public class SessionViewProjection {
 
     @EventHandler
     void on(ResumeStarted e, @SequenceNumber long seq, @Timestamp Instant at) {
-        update(e.sessionId(), seq, at, "status = 'resuming', resume_failure = NULL");
+        update(e.sessionId(), seq, at, "status = 'resuming', resume_failure = NULL, failure_code = NULL");
     }
 
     @EventHandler
     void on(SessionResumed e, @SequenceNumber long seq, @Timestamp Instant at) {
         update(e.sessionId(), seq, at, "status = 'active', connection_id = ?, guacamole_url = ?, hibernated_at = NULL,"
-                + " hibernation_reason = NULL, resume_failure = NULL", e.connectionId(), e.clientUrl());
+                + " hibernation_reason = NULL, resume_failure = NULL, failure_code = NULL", e.connectionId(), e.clientUrl());
     }
 
-    /** Back to hibernating (hibernated_at stays the first suspension's); the user may try again. */
+    /**
+     * Back to hibernating (hibernated_at stays the first suspension's); the user may try again. A VM that had
+     * started goes back to disk first: a HibernationStarted follows in the same transaction.
+     */
     @EventHandler
     void on(ResumeFailed e, @SequenceNumber long seq, @Timestamp Instant at) {
-        update(e.sessionId(), seq, at, "status = 'hibernating', resume_failure = ?", e.reason());
+        update(e.sessionId(), seq, at, "status = 'hibernating', resume_failure = ?, failure_code = ?", e.reason(),
+                code(e.code()));
     }
 
     @EventHandler
@@ -179,6 +216,11 @@ public class SessionViewProjection {
         if (rows > 0) {
             jdbc.query("SELECT pg_notify(?, ?)", IGNORE, SessionChangeListener.CHANNEL, id.value());
         }
+    }
+
+    /** A failure recorded before codes existed has none: it shows as {@code internal}. */
+    private static String code(FailureCode code) {
+        return (code == null ? FailureCode.INTERNAL : code).wire();
     }
 
     /** pgjdbc binds OffsetDateTime to timestamptz; it cannot infer a type for Instant. */

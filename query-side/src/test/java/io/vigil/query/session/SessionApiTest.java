@@ -83,7 +83,8 @@ class SessionApiTest extends QuerySideIntegrationTest {
         Map<String, Object> view = getObject("/api/v1/sessions/" + alicesSecond.id(), token("alice", Role.ENGINEER));
 
         assertThat(view).containsOnlyKeys("id", "status", "template", "node_name", "requested_at", "expires_at",
-                "time_remaining_seconds", "guacamole_url", "failure_reason", "hibernates_at", "notice");
+                "time_remaining_seconds", "guacamole_url", "failure_code", "failure_reason", "hibernates_at", "notice",
+                "session_type", "kept_vm");
         assertThat(view).containsEntry("status", "active").containsEntry("node_name", "pve-2")
                 .containsEntry("guacamole_url", "https://guac/#/client/Nzc")
                 .containsEntry("expires_at", alicesSecond.expiresAt.toString())
@@ -98,8 +99,8 @@ class SessionApiTest extends QuerySideIntegrationTest {
         assertThat(all).extracting(s -> s.get("id")).containsExactly(bobs.id(), alicesSecond.id(), alicesFirst.id());
         assertThat(all.get(1)).containsEntry("user_id", "alice").containsEntry("vmid", 911)
                 .containsEntry("guest_address", "10.1.1.1").containsEntry("connection_id", "77")
-                .containsKeys("failure_reason", "retry_attempt", "last_error", "hibernates_at", "hibernated_at",
-                        "hibernation_reason", "resume_failure");
+                .containsKeys("failure_code", "failure_reason", "retry_attempt", "last_error", "hibernates_at",
+                        "hibernated_at", "hibernation_reason", "resume_failure", "teardown_started_at", "vm_abandoned");
     }
 
     @Test

@@ -110,7 +110,7 @@ class SessionEventStreamTest extends QuerySideIntegrationTest {
 
         StepVerifier.create(views(s.id(), token("carol", Role.ENGINEER)))
                 .assertNext(only -> assertThat(only.data()).containsEntry("status", "failed")
-                        .containsEntry("failure_reason", "no template lock"))
+                        .containsEntry("failure_code", "clone_failed"))
                 .expectComplete()
                 .verify(STREAM_WITHIN);
     }

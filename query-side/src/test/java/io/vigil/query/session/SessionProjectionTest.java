@@ -95,12 +95,17 @@ class SessionProjectionTest extends QuerySideIntegrationTest {
                 .containsEntry("status", "provisioning").containsEntry("retry_attempt", 1)
                 .containsEntry("last_error", "can't lock file - got timeout");
 
-        publish(s.failed("clone failed 3 times"), s.alert("Session failed on pve-1: clone failed 3 times"));
+        publish(s.failed("Proxmox task failed: clone failed: rbd error on pve-1 (UPID:pve-1:00001)"),
+                s.alert("Session failed on pve-1: clone failed 3 times"));
         awaitProjected(s.id(), s.last() - 1);
-        assertThat(getObject("/api/v1/sessions/" + s.id(), token("bob", Role.ENGINEER)))
-                .containsEntry("status", "failed").containsEntry("failure_reason", "clone failed 3 times")
+        Map<String, Object> engineer = getObject("/api/v1/sessions/" + s.id(), token("bob", Role.ENGINEER));
+        assertThat(engineer).containsEntry("status", "failed").containsEntry("failure_code", "clone_failed")
+                .containsEntry("failure_reason", "The VM could not be created from its template.")
                 .containsEntry("guacamole_url", null).containsEntry("time_remaining_seconds", 0);
-        assertThat(getObject("/api/v1/admin/sessions/" + s.id(), admin)).containsEntry("vm_held", true);
+        assertThat(engineer.toString()).doesNotContain("UPID").doesNotContain("rbd").doesNotContain("902");
+        assertThat(getObject("/api/v1/admin/sessions/" + s.id(), admin)).containsEntry("vm_held", true)
+                .containsEntry("failure_code", "clone_failed")
+                .containsEntry("failure_reason", "Proxmox task failed: clone failed: rbd error on pve-1 (UPID:pve-1:00001)");
 
         // teardown removes the half-made VM after the failure: the session stays failed, the VM is released
         publish(s.destroyed());
@@ -180,8 +185,8 @@ class SessionProjectionTest extends QuerySideIntegrationTest {
         awaitProjected(s.id(), s.last());
         Map<String, Object> hibernating = getObject("/api/v1/sessions/" + s.id(), gina);
         assertThat(hibernating).containsOnlyKeys("id", "status", "template", "node_name", "requested_at",
-                        "expires_at", "time_remaining_seconds", "guacamole_url", "failure_reason", "hibernates_at",
-                        "notice")
+                        "expires_at", "time_remaining_seconds", "guacamole_url", "failure_code", "failure_reason",
+                        "hibernates_at", "notice", "session_type", "kept_vm")
                 .containsEntry("status", "hibernating").containsEntry("guacamole_url", null)
                 .containsEntry("hibernates_at", null)
                 .containsEntry("notice", "Hibernated (requested): resume it with POST /api/v1/sessions/" + s.id() + "/resume");
@@ -217,20 +222,54 @@ class SessionProjectionTest extends QuerySideIntegrationTest {
 
         publish(s.idleWarning(Instant.now().minusSeconds(600), Instant.now().plusSeconds(300)),
                 s.hibernating(HibernationReason.IDLE), s.hibernated(), s.resuming(),
-                s.resumeFailed("guest did not answer within 120 s"));
+                s.resumeFailed("Gave up after 30 s waiting for the guest of VM 907 to answer on its ssh port"));
         awaitProjected(s.id(), s.last());
-        assertThat(getObject("/api/v1/sessions/" + s.id(), hana))
+        Map<String, Object> failedResume = getObject("/api/v1/sessions/" + s.id(), hana);
+        assertThat(failedResume)
                 .containsEntry("status", "hibernating").containsEntry("guacamole_url", null)
-                .containsEntry("hibernates_at", null)
-                .containsEntry("notice", "Resume failed: guest did not answer within 120 s. You can try again.");
+                .containsEntry("hibernates_at", null).containsEntry("failure_code", "resume_timed_out")
+                .containsEntry("notice", "Resume failed: The VM did not come back in time. You can try again.");
+        assertThat(failedResume.toString()).doesNotContain("907");
         assertThat(getObject("/api/v1/admin/sessions/" + s.id(), admin))
                 .containsEntry("hibernation_reason", "idle")
-                .containsEntry("resume_failure", "guest did not answer within 120 s");
+                .containsEntry("resume_failure", "Gave up after 30 s waiting for the guest of VM 907 to answer on its ssh port");
 
         publish(s.resuming());
         awaitProjected(s.id(), s.last());
         assertThat(getObject("/api/v1/admin/sessions/" + s.id(), admin))
-                .containsEntry("status", "resuming").containsEntry("resume_failure", null);
+                .containsEntry("status", "resuming").containsEntry("resume_failure", null)
+                .containsEntry("failure_code", null);
+    }
+
+    @Test
+    void a_session_whose_vm_vanished_outside_vigil_ends_and_says_why() {
+        SessionStory s = activeSession("jack", 909, "14");
+        String admin = token("root", Role.ADMIN);
+
+        publish(s.lost("VM 909 is not in the cluster (removed outside Vigil)"), s.alert("gone"),
+                s.ending(io.vigil.core.session.EndReason.VM_LOST), s.teardown(),
+                s.ended(io.vigil.core.session.EndReason.VM_LOST));
+        awaitProjected(s.id(), s.last());
+
+        Map<String, Object> view = getObject("/api/v1/sessions/" + s.id(), token("jack", Role.ENGINEER));
+        assertThat(view).containsEntry("status", "ended").containsEntry("failure_code", "vm_lost")
+                .containsEntry("failure_reason", "The VM was removed outside Vigil.");
+        assertThat(getObject("/api/v1/admin/sessions/" + s.id(), admin)).containsEntry("vm_held", false)
+                .containsEntry("last_error", "VM 909 is not in the cluster (removed outside Vigil)");
+    }
+
+    @Test
+    void a_vm_abandoned_by_teardown_is_no_longer_held_by_its_session() {
+        SessionStory s = activeSession("kate", 910, "15");
+        String admin = token("root", Role.ADMIN);
+
+        publish(s.ending(io.vigil.core.session.EndReason.ENDED_BY_USER), s.teardown(),
+                s.abandoned("VM is locked (backup)"), s.ended(io.vigil.core.session.EndReason.ENDED_BY_USER));
+        awaitProjected(s.id(), s.last());
+
+        assertThat(getObject("/api/v1/admin/sessions/" + s.id(), admin)).containsEntry("status", "ended")
+                .containsEntry("vm_held", false).containsEntry("vm_abandoned", "VM is locked (backup)");
+        assertThat(getObject("/api/v1/admin/sessions/" + s.id(), admin).get("teardown_started_at")).isNotNull();
     }
 
     @Test

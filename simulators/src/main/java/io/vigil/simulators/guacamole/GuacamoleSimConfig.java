@@ -7,9 +7,11 @@ import java.util.Objects;
   * Start-up configuration of the {@link GuacamoleSimulator}.
   *
   * @param tokenIdleLifetime a token expires after this long unused (Guacamole's default: 60 min)
+  * @param stateFile         where connections are kept across restarts (Guacamole keeps them in its database);
+  *                          null keeps nothing
   */
 public record GuacamoleSimConfig(String host, int port, String username, String password,
-                                                                  String dataSource, Duration tokenIdleLifetime) {
+                                 String dataSource, Duration tokenIdleLifetime, java.nio.file.Path stateFile) {
 
     public GuacamoleSimConfig {
         Objects.requireNonNull(host, "host");
@@ -24,27 +26,31 @@ public record GuacamoleSimConfig(String host, int port, String username, String 
     /** 127.0.0.1, random port, guacadmin/guacadmin, data source "postgresql", 60 min tokens. */
     public static GuacamoleSimConfig defaults() {
         return new GuacamoleSimConfig("127.0.0.1", 0, "guacadmin", "guacadmin", "postgresql",
-                Duration.ofMinutes(60));
+                Duration.ofMinutes(60), null);
     }
 
     public GuacamoleSimConfig withHost(String value) {
-        return new GuacamoleSimConfig(value, port, username, password, dataSource, tokenIdleLifetime);
+        return new GuacamoleSimConfig(value, port, username, password, dataSource, tokenIdleLifetime, stateFile);
     }
 
     public GuacamoleSimConfig withPort(int value) {
-        return new GuacamoleSimConfig(host, value, username, password, dataSource, tokenIdleLifetime);
+        return new GuacamoleSimConfig(host, value, username, password, dataSource, tokenIdleLifetime, stateFile);
     }
 
     public GuacamoleSimConfig withCredentials(String user, String secret) {
-        return new GuacamoleSimConfig(host, port, user, secret, dataSource, tokenIdleLifetime);
+        return new GuacamoleSimConfig(host, port, user, secret, dataSource, tokenIdleLifetime, stateFile);
     }
 
     public GuacamoleSimConfig withDataSource(String value) {
-        return new GuacamoleSimConfig(host, port, username, password, value, tokenIdleLifetime);
+        return new GuacamoleSimConfig(host, port, username, password, value, tokenIdleLifetime, stateFile);
     }
 
     public GuacamoleSimConfig withTokenIdleLifetime(Duration value) {
-        return new GuacamoleSimConfig(host, port, username, password, dataSource, value);
+        return new GuacamoleSimConfig(host, port, username, password, dataSource, value, stateFile);
+    }
+
+    public GuacamoleSimConfig withStateFile(java.nio.file.Path value) {
+        return new GuacamoleSimConfig(host, port, username, password, dataSource, tokenIdleLifetime, value);
     }
 
     @Override

@@ -25,6 +25,49 @@ final class GuacamoleState {
 
     GuacamoleState(GuacamoleSimConfig config) {
         this.config = config;
+        load();
+    }
+
+    /** Connections live in Guacamole's database: with a state file they outlive a restart (tunnels do not). */
+    private void load() {
+        if (config.stateFile() == null || !java.nio.file.Files.exists(config.stateFile())) {
+            return;
+        }
+        try {
+            JsonNode root = Json.MAPPER.readTree(java.nio.file.Files.readString(config.stateFile()));
+            nextConnectionId = root.path("nextConnectionId").asInt(1);
+            for (JsonNode c : root.path("connections")) {
+                Connection connection = new Connection(c.path("identifier").asString());
+                apply(connection, c);
+                connections.put(connection.identifier, connection);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + config.stateFile(), e);
+        }
+    }
+
+    private void save() {
+        if (config.stateFile() == null) {
+            return;
+        }
+        ObjectNode root = Json.object().put("nextConnectionId", nextConnectionId);
+        var list = root.putArray("connections");
+        for (Connection c : connections.values()) {
+            ObjectNode json = list.addObject().put("identifier", c.identifier).put("name", c.name)
+                    .put("protocol", c.protocol).put("parentIdentifier", "ROOT");
+            json.set("parameters", Json.MAPPER.valueToTree(c.parameters));
+            json.set("attributes", c.attributes.deepCopy());
+        }
+        try {
+            java.nio.file.Path file = config.stateFile();
+            java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+            java.nio.file.Path next = file.resolveSibling(file.getFileName() + ".next");
+            java.nio.file.Files.writeString(next, Json.MAPPER.writeValueAsString(root));
+            java.nio.file.Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot save " + config.stateFile(), e);
+        }
     }
 
     private static final class Token {
@@ -111,11 +154,13 @@ final class GuacamoleState {
         apply(c, body);
         nextConnectionId++;
         connections.put(c.identifier, c);
+        save();
         return toJson(c);
     }
 
     synchronized void updateConnection(String id, JsonNode body) {
         apply(require(id), body);
+        save();
     }
 
     synchronized void deleteConnection(String id) {
@@ -124,6 +169,7 @@ final class GuacamoleState {
         }
         // the tunnels to it do not outlive it here (in Guacamole they end when the remote goes away)
         active.values().removeIf(a -> a.connectionIdentifier.equals(id));
+        save();
     }
 
     private void apply(Connection c, JsonNode body) {

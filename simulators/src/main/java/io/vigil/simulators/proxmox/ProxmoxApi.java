@@ -3,6 +3,7 @@ package io.vigil.simulators.proxmox;
 import static io.netty.handler.codec.http.HttpMethod.DELETE;
 import static io.netty.handler.codec.http.HttpMethod.GET;
 import static io.netty.handler.codec.http.HttpMethod.POST;
+import static io.netty.handler.codec.http.HttpMethod.PUT;
 
 import java.util.Collections;
 import java.util.List;
@@ -21,13 +22,15 @@ final class ProxmoxApi {
     private static final String TOKEN_PREFIX = "PVEAPIToken=";
 
     private final ProxmoxCluster cluster;
+    private final Workers workers;
     private final VmActions actions;
     private final String apiToken;
     private final String guestAddress;
 
-    ProxmoxApi(ProxmoxCluster cluster, String apiToken, String guestAddress) {
+    ProxmoxApi(ProxmoxCluster cluster, Workers workers, VmActions actions, String apiToken, String guestAddress) {
         this.cluster = cluster;
-        this.actions = new VmActions(cluster);
+        this.workers = workers;
+        this.actions = actions;
         this.apiToken = apiToken;
         this.guestAddress = guestAddress;
     }
@@ -86,6 +89,18 @@ final class ProxmoxApi {
         if (r.is(GET, "cluster", "nextid")) {
             return cluster.nextId(r.params().get("vmid"));
         }
+        if (r.is(GET, "cluster", "resources")) {
+            return cluster.resources(r.params().get("type"));
+        }
+        if (r.is(GET, "storage")) {
+            return cluster.storageConfig();
+        }
+        if (r.is(GET, "storage", "*")) {
+            return cluster.storageConfig(r.segment(1));
+        }
+        if (r.is(GET, "nodes", "*", "storage")) {
+            return cluster.nodeStorage(r.segment(1));
+        }
         if (r.is(GET, "nodes", "*", "status")) {
             return cluster.nodeStatus(r.segment(1));
         }
@@ -93,7 +108,7 @@ final class ProxmoxApi {
             return cluster.listVms(r.segment(1));
         }
         if (r.is(GET, "nodes", "*", "tasks", "*", "status")) {
-            return cluster.taskStatus(r.segment(1), r.segment(3));
+            return workers.status(r.segment(1), r.segment(3));
         }
         if (r.segments().size() >= 4 && "nodes".equals(r.segment(0))
                 && "qemu".equals(r.segment(2))) {
@@ -105,17 +120,27 @@ final class ProxmoxApi {
     private Object vm(SimRequest r, String node, int vmid, String user) {
         List<String> rest = r.segments().subList(4, r.segments().size());
         if (r.method().equals(DELETE) && rest.isEmpty()) {
-            lockFault(vmid);
             return actions.delete(node, vmid, user);
         }
         if (r.method().equals(GET) && rest.equals(List.of("status", "current"))) {
             return cluster.vmStatus(node, vmid);
         }
+        if (r.method().equals(GET) && rest.equals(List.of("config"))) {
+            return cluster.vmConfig(node, vmid);
+        }
+        if (r.method().equals(PUT) && rest.equals(List.of("config"))) {
+            actions.updateConfig(node, vmid, r.params());
+            return null;
+        }
+        if (r.method().equals(POST) && rest.equals(List.of("config"))) {
+            // POST is the asynchronous form: the change is made (and refused) in the API process all the same
+            actions.updateConfig(node, vmid, r.params());
+            return workers.fork(node, "qmconfig", vmid, user, java.util.Map.of());
+        }
         if (r.method().equals(GET) && rest.equals(List.of("agent", "network-get-interfaces"))) {
             return cluster.agentInterfaces(node, vmid, guestAddress);
         }
         if (r.method().equals(POST) && rest.equals(List.of("clone"))) {
-            lockFault(vmid);
             return actions.clone(node, vmid, r.params(), user);
         }
         if (r.method().equals(POST) && rest.size() == 2 && "status".equals(rest.get(0))) {
@@ -127,7 +152,6 @@ final class ProxmoxApi {
     private String power(SimRequest r, String node, int vmid, String action, String user) {
         switch (action) {
             case "start" -> {
-                lockFault(vmid);
                 return actions.start(node, vmid, user);
             }
             case "stop" -> {
@@ -138,20 +162,12 @@ final class ProxmoxApi {
                 return actions.stop(node, vmid, user, !force);
             }
             case "suspend" -> {
-                lockFault(vmid);
                 return actions.suspend(node, vmid, ProxmoxParams.bool(r.params(), "todisk", false), user);
             }
             case "resume" -> {
-                lockFault(vmid);
                 return actions.resume(node, vmid, user);
             }
             default -> throw notImplemented(r);
-        }
-    }
-
-    private void lockFault(int vmid) {
-        if (cluster.roll(cluster.faults().lockTimeout())) {
-            throw ApiError.lockTimeout(vmid);
         }
     }
 
@@ -170,6 +186,7 @@ final class ProxmoxApi {
                 .put("startMs", l.start().toMillis()).put("bootMs", l.boot().toMillis())
                 .put("stopMs", l.stop().toMillis()).put("deleteMs", l.delete().toMillis())
                 .put("suspendMs", l.suspend().toMillis()).put("resumeMs", l.resume().toMillis());
+        json.put("lockWaitMs", cluster.lockWait().toMillis());
         var unreachable = json.putArray("unreachableNodes");
         cluster.unreachableNodes().stream().sorted().forEach(unreachable::add);
         return json;

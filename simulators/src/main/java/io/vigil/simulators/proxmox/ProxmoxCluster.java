@@ -2,7 +2,6 @@ package io.vigil.simulators.proxmox;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +9,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -23,37 +20,43 @@ import io.vigil.simulators.proxmox.ProxmoxSimConfig.NodeSpec;
 import io.vigil.simulators.proxmox.ProxmoxSimConfig.TemplateSpec;
 
 /**
-  * The simulated cluster's state. One monitor (this object) guards all of it: the simulator serves
-  * test traffic, where simple and obviously race-free beats fine-grained locking.
+  * The simulated cluster's VMs, nodes and storages, and the read-only API views of them. One monitor (this object)
+  * guards all state, the {@link Workers}' included: the simulator serves test traffic, where simple and obviously
+  * race-free beats fine-grained locking.
   */
 final class ProxmoxCluster {
 
-    private static final int MAX_TASKS = 10_000;
+    /** The storages every node has: two local ones and one shared (Ceph RBD, shared by its type). */
+    static final Map<String, Storage> STORAGES = Map.of(
+            "local", new Storage("local", "dir", false, "iso,vztmpl,backup"),
+            "local-lvm", new Storage("local-lvm", "lvmthin", false, "images,rootdir"),
+            "ceph-vm", new Storage("ceph-vm", "rbd", true, "images,rootdir"));
+
+    record Storage(String id, String type, boolean shared, String content) {
+    }
 
     final Map<String, NodeSpec> nodes = new LinkedHashMap<>();
     final Map<Integer, SimVm> vms = new TreeMap<>();
-    private final Map<String, SimTask> tasks = new LinkedHashMap<>();
     private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService timer;
     private final Random random;
     private final long startNanos = System.nanoTime();
-    private final long pstart;
-    private long nextPid;
     private volatile Latencies latencies;
     private volatile Faults faults;
+    private volatile Duration lockWait;
 
-    ProxmoxCluster(ProxmoxSimConfig config, ScheduledExecutorService timer) {
-        this.timer = timer;
+    ProxmoxCluster(ProxmoxSimConfig config) {
         this.random = new Random(config.seed());
         this.latencies = config.latencies();
         this.faults = config.faults();
-        this.pstart = 0x100000 + random.nextInt(0xFFFFF);
-        this.nextPid = 0x1000 + random.nextInt(0xFFFF);
+        this.lockWait = config.lockWait();
         config.nodes().forEach(n -> nodes.put(n.name(), n));
-        String home = config.nodes().get(0).name();
+        String first = config.nodes().get(0).name();
         for (TemplateSpec t : config.templates()) {
-            vms.put(t.vmid(), new SimVm(t.vmid(), home, t.name(), true, t.memoryMb() * 1024L * 1024,
-                    null));
+            String home = t.node() == null ? first : t.node();
+            if (!nodes.containsKey(home)) {
+                throw new IllegalArgumentException("template " + t.vmid() + " on unknown node " + home);
+            }
+            vms.put(t.vmid(), new SimVm(t.vmid(), home, t.name(), true, t.memoryMb() * 1024L * 1024, t.storage(), null));
         }
     }
 
@@ -71,6 +74,14 @@ final class ProxmoxCluster {
 
     void faults(Faults value) {
         faults = value;
+    }
+
+    Duration lockWait() {
+        return lockWait;
+    }
+
+    void lockWait(Duration value) {
+        lockWait = value;
     }
 
     void unreachable(String node, boolean value) {
@@ -113,89 +124,28 @@ final class ProxmoxCluster {
         }
     }
 
-    /** Templates are addressable from every node (shared storage); other VMs only on their own. */
+    /** A VM whose config is on {@code node}, as {@code load_config} finds it; every VM lives on one node only. */
     synchronized SimVm requireVm(String node, int vmid) {
         requireNode(node);
         SimVm vm = vms.get(vmid);
-        if (vm == null || (!vm.template && !vm.node.equals(node))) {
+        if (vm == null || !vm.node.equals(node)) {
             throw ApiError.vmMissing(node, vmid);
+        }
+        return vm;
+    }
+
+    /** As {@link #requireVm}, with the message of {@code check_running} (clone, stop, resume look there first). */
+    synchronized SimVm requireVmRunningCheck(String node, int vmid) {
+        requireNode(node);
+        SimVm vm = vms.get(vmid);
+        if (vm == null || !vm.node.equals(node)) {
+            throw ApiError.server("unable to find configuration file for VM " + vmid + " on node '" + node + "'");
         }
         return vm;
     }
 
     synchronized List<VmSnapshot> snapshot() {
         return vms.values().stream().map(SimVm::snapshot).toList();
-    }
-
-    synchronized List<TaskSnapshot> taskSnapshot() {
-        return tasks.values().stream().map(t -> new TaskSnapshot(t.node, t.upid, t.type, t.id, t.exitstatus)).toList();
-    }
-
-    synchronized ObjectNode taskStatus(String node, String upid) {
-        requireNode(node);
-        if (!upid.startsWith("UPID:") || upid.split(":").length < 8) {
-            throw ApiError.param("upid", "unable to parse worker upid '" + upid + "'");
-        }
-        SimTask task = tasks.get(upid);
-        if (task == null || !task.node.equals(node)) {
-            throw ApiError.server("no such task");
-        }
-        return task.toJson();
-    }
-
-    /** What a task does when it ends; each returns the exit status. */
-    interface TaskWork {
-
-        String succeed();
-
-        /** Undo what a failed task would leave behind and describe the failure. */
-        String fail();
-    }
-
-    /**
-      * Starts a worker task that holds {@code locked}'s config lock until it ends. The fault roll
-      * happens now so that a test with rate 1.0 sees every task fail.
-      */
-    synchronized String runTask(String node, String type, int id, String user, Duration latency,
-                                                            SimVm locked, TaskWork work) {
-        long start = epochSeconds();
-        String upid = SimTask.upid(node, nextPid++, pstart, start, type, String.valueOf(id), user);
-        SimTask task = new SimTask(upid, node, type, String.valueOf(id), user, start);
-        tasks.put(upid, task);
-        trimTasks();
-        if (locked != null) {
-            locked.busyWith = upid;
-        }
-        boolean failing = roll(faults.taskFailure());
-        Runnable finish = () -> finish(task, locked, failing, work);
-        if (latency.isZero()) {
-            finish.run();
-        } else {
-            timer.schedule(finish, latency.toNanos(), TimeUnit.NANOSECONDS);
-        }
-        return upid;
-    }
-
-    private synchronized void finish(SimTask task, SimVm locked, boolean failing, TaskWork work) {
-        if (locked != null && task.upid.equals(locked.busyWith)) {
-            locked.busyWith = null;
-        }
-        String exit;
-        try {
-            exit = failing ? work.fail() : work.succeed();
-        } catch (RuntimeException e) {
-            exit = e.getMessage();
-        }
-        task.finish(exit, epochSeconds());
-    }
-
-    private void trimTasks() {
-        Iterator<SimTask> it = tasks.values().iterator();
-        while (tasks.size() > MAX_TASKS && it.hasNext()) {
-            if (!it.next().running()) {
-                it.remove();
-            }
-        }
     }
 
     synchronized ArrayNode nodeList() {
@@ -244,6 +194,7 @@ final class ProxmoxCluster {
         return Math.min(1.0, running * 0.5 / n.cpus());
     }
 
+    /** {@code ?vmid=N} answers 400 when N is taken anywhere in the cluster; reserves nothing either way. */
     synchronized String nextId(String requested) {
         if (requested != null) {
             int vmid = ProxmoxParams.vmid("vmid", requested);
@@ -267,38 +218,141 @@ final class ProxmoxCluster {
             if (!vm.node.equals(node)) {
                 continue;
             }
-            ObjectNode json = list.addObject().put("vmid", vm.vmid).put("name", vm.name)
+            ObjectNode json = list.addObject().put("vmid", vm.vmid)
                     .put("status", vm.status).put("mem", vm.running() ? vm.maxmem : 0)
                     .put("maxmem", vm.maxmem).put("cpus", 2).put("uptime", vm.uptimeSeconds(now))
                     .put("cpu", vm.running() ? 0.02 : 0.0);
-            if (vm.template) {
-                json.put("template", 1);
+            putConfigFacts(json, vm);
+        }
+        return list;
+    }
+
+    /**
+      * {@code GET /cluster/resources}: every VM of the cluster wherever its config lives (a clone in progress on
+      * the node that runs it, with its lock), and the nodes and storages. A VM on an unreachable node shows status
+      * {@code unknown}.
+      */
+    synchronized ArrayNode resources(String type) {
+        ArrayNode list = Json.array();
+        if (type == null || type.equals("vm")) {
+            long now = nowNanos();
+            for (SimVm vm : vms.values()) {
+                ObjectNode json = list.addObject().put("id", "qemu/" + vm.vmid).put("vmid", vm.vmid)
+                        .put("node", vm.node).put("type", "qemu");
+                if (unreachable(vm.node)) {
+                    json.put("status", "unknown");
+                } else {
+                    json.put("status", "paused".equals(vm.qmpstatus) ? "paused" : vm.status)
+                            .put("name", vm.name != null ? vm.name : "VM " + vm.vmid)
+                            .put("template", vm.template ? 1 : 0).put("maxmem", vm.maxmem)
+                            .put("mem", vm.running() ? vm.maxmem : 0).put("maxcpu", 2)
+                            .put("cpu", vm.running() ? 0.02 : 0.0).put("uptime", vm.uptimeSeconds(now))
+                            .put("maxdisk", 32L << 30).put("disk", 0);
+                }
+                if (vm.lock != null) {
+                    json.put("lock", vm.lock);
+                }
             }
-            if (vm.lock != null) {
-                json.put("lock", vm.lock);
+        }
+        if (type == null || type.equals("node")) {
+            for (NodeSpec n : nodes.values()) {
+                list.addObject().put("id", "node/" + n.name()).put("type", "node").put("node", n.name())
+                        .put("status", unreachable(n.name()) ? "offline" : "online");
+            }
+        }
+        if (type == null || type.equals("storage")) {
+            for (String node : nodes.keySet()) {
+                for (Storage s : STORAGES.values()) {
+                    list.addObject().put("id", "storage/" + node + "/" + s.id()).put("type", "storage")
+                            .put("node", node).put("storage", s.id()).put("shared", s.shared() ? 1 : 0)
+                            .put("status", unreachable(node) ? "unknown" : "available");
+                }
             }
         }
         return list;
     }
 
-    synchronized ObjectNode vmStatus(String node, int vmid) {
+    /** {@code GET .../config}: the config file's keys; a clone in progress has only its lock and a comment. */
+    synchronized ObjectNode vmConfig(String node, int vmid) {
         SimVm vm = requireVm(node, vmid);
-        ObjectNode json = Json.object().put("vmid", vm.vmid).put("name", vm.name)
-                .put("status", vm.status).put("qmpstatus", vm.qmpstatus)
-                .put("cpu", vm.running() && !"paused".equals(vm.qmpstatus) ? 0.02 : 0.0)
-                .put("cpus", 2).put("mem", vm.running() ? vm.maxmem : 0).put("maxmem", vm.maxmem)
-                .put("uptime", vm.uptimeSeconds(nowNanos()));
-        json.putObject("ha").put("managed", 0);
+        ObjectNode json = Json.object().put("digest", Integer.toHexString(vm.hashCode()) + "0000000000");
+        if ("clone".equals(vm.lock) && vm.name == null) {
+            return json.put("description", " qmclone temporary file").put("lock", "clone");
+        }
+        json.put("memory", String.valueOf(vm.maxmem >> 20)).put("cores", 2).put("agent", "1")
+                .put("scsi0", vm.disk()).put("scsihw", "virtio-scsi-single").put("ostype", "l26")
+                .put("net0", "virtio=" + GuestAgent.mac(vm.vmid) + ",bridge=vmbr0");
+        putConfigFacts(json, vm);
+        if (vm.description != null) {
+            json.put("description", vm.description);
+        }
+        if (vm.vmstate != null) {
+            json.put("vmstate", vm.vmstate).put("runningmachine", "pc-i440fx-8.1+pve0");
+        }
+        return json;
+    }
+
+    private static void putConfigFacts(ObjectNode json, SimVm vm) {
+        if (vm.name != null) {
+            json.put("name", vm.name);
+        }
         if (vm.template) {
             json.put("template", 1);
         }
         if (vm.lock != null) {
             json.put("lock", vm.lock);
         }
+    }
+
+    synchronized ObjectNode vmStatus(String node, int vmid) {
+        SimVm vm = requireVm(node, vmid);
+        ObjectNode json = Json.object().put("vmid", vm.vmid)
+                .put("status", vm.status).put("qmpstatus", vm.qmpstatus)
+                .put("cpu", vm.running() && !"paused".equals(vm.qmpstatus) ? 0.02 : 0.0)
+                .put("cpus", 2).put("mem", vm.running() ? vm.maxmem : 0).put("maxmem", vm.maxmem)
+                .put("uptime", vm.uptimeSeconds(nowNanos()));
+        json.putObject("ha").put("managed", 0);
+        putConfigFacts(json, vm);
         if (vm.running()) {
             json.put("agent", 1);
         }
         return json;
+    }
+
+    /** {@code GET /storage}: the cluster's storage config; {@code shared} is set for the types always shared. */
+    ArrayNode storageConfig() {
+        ArrayNode list = Json.array();
+        STORAGES.values().stream().sorted(java.util.Comparator.comparing(Storage::id))
+                .forEach(s -> list.add(storageConfig(s)));
+        return list;
+    }
+
+    ObjectNode storageConfig(String id) {
+        Storage s = STORAGES.get(id);
+        if (s == null) {
+            throw ApiError.server("storage '" + id + "' does not exist");
+        }
+        return storageConfig(s);
+    }
+
+    private static ObjectNode storageConfig(Storage s) {
+        ObjectNode json = Json.object().put("storage", s.id()).put("type", s.type()).put("content", s.content())
+                .put("digest", "5fb3cfe1c1d1c7b6a6f6e27e1c7d2d9b6e0c2a11");
+        if (s.shared()) {
+            json.put("shared", 1);
+        }
+        return json;
+    }
+
+    /** {@code GET /nodes/{node}/storage}: what that node sees, {@code shared} always 0 or 1. */
+    synchronized ArrayNode nodeStorage(String node) {
+        requireNode(node);
+        ArrayNode list = Json.array();
+        STORAGES.values().stream().sorted(java.util.Comparator.comparing(Storage::id)).forEach(s -> list.addObject()
+                .put("storage", s.id()).put("type", s.type()).put("content", s.content())
+                .put("shared", s.shared() ? 1 : 0).put("active", 1).put("enabled", 1)
+                .put("total", 2L << 40).put("used", 1L << 40).put("avail", 1L << 40).put("used_fraction", 0.5));
+        return list;
     }
 
     synchronized ObjectNode agentInterfaces(String node, int vmid, String guestAddress) {
@@ -306,10 +360,11 @@ final class ProxmoxCluster {
         if (!vm.running()) {
             throw ApiError.server("VM " + vmid + " is not running");
         }
-        if (!"running".equals(vm.qmpstatus) || nowNanos() < vm.agentReadyAtNanos) {
+        long now = nowNanos();
+        if (!"running".equals(vm.qmpstatus) || now < vm.agentAtNanos) {
             throw ApiError.server("QEMU guest agent is not running");
         }
-        return GuestAgent.networkInterfaces(vmid, guestAddress);
+        return GuestAgent.networkInterfaces(vmid, now < vm.addressAtNanos ? null : guestAddress);
     }
 
     List<String> nodeNames() {

@@ -17,11 +17,15 @@ import java.util.stream.IntStream;
   * @param guestAddress address the guest agent reports for every VM's eth0
   * @param tls          serve HTTPS with this PKCS#12 key store (real Proxmox uses self-signed
   *                     certificates); null for plain HTTP
+  * @param lockWait     how long a worker waits for a VM's flock before its task fails with "can't lock file ...
+  *                     got timeout" (Proxmox: 10 s; clones wait a tenth of it, as Proxmox's 1 s)
+  * @param stateFile    where the cluster's VMs and tasks are kept across restarts (the local run); null keeps
+  *                     nothing
   */
 public record ProxmoxSimConfig(List<NodeSpec> nodes, List<TemplateSpec> templates,
-                                                              Latencies latencies, Faults faults, String apiToken, long seed,
-                                                              String host, int port, int guestPort, String guestAddress,
-                                                              Tls tls) {
+                               Latencies latencies, Faults faults, String apiToken, long seed,
+                               String host, int port, int guestPort, String guestAddress,
+                               Tls tls, Duration lockWait, Path stateFile) {
 
     public static final long GIB = 1024L * 1024 * 1024;
 
@@ -32,12 +36,16 @@ public record ProxmoxSimConfig(List<NodeSpec> nodes, List<TemplateSpec> template
         Objects.requireNonNull(faults, "faults");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(guestAddress, "guestAddress");
+        Objects.requireNonNull(lockWait, "lockWait");
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException("at least one node is needed");
         }
     }
 
-    /** 7 nodes pve-1..pve-7 (32 cores, 128 GiB), 3 templates, no latency, no faults. */
+    /**
+      * 7 nodes pve-1..pve-7 (32 cores, 128 GiB); 3 templates on pve-1 with their disks on the shared RBD storage
+      * {@code ceph-vm}, so they can be cloned to any node; no latency, no faults; 10 s lock wait.
+      */
     public static ProxmoxSimConfig defaults() {
         List<NodeSpec> nodes = IntStream.rangeClosed(1, 7)
                 .mapToObj(i -> new NodeSpec("pve-" + i, 32, 128 * GIB)).toList();
@@ -46,17 +54,17 @@ public record ProxmoxSimConfig(List<NodeSpec> nodes, List<TemplateSpec> template
                 new TemplateSpec(9001, "ubuntu-2204-template", 4096),
                 new TemplateSpec(9002, "kali-template", 4096));
         return new ProxmoxSimConfig(nodes, templates, Latencies.NONE, Faults.NONE, null,
-                42L, "127.0.0.1", 0, 0, "127.0.0.1", null);
+                42L, "127.0.0.1", 0, 0, "127.0.0.1", null, Duration.ofSeconds(10), null);
     }
 
     public ProxmoxSimConfig withNodes(List<NodeSpec> value) {
         return new ProxmoxSimConfig(value, templates, latencies, faults, apiToken, seed, host, port,
-                guestPort, guestAddress, tls);
+                guestPort, guestAddress, tls, lockWait, stateFile);
     }
 
     public ProxmoxSimConfig withTemplates(List<TemplateSpec> value) {
         return new ProxmoxSimConfig(nodes, value, latencies, faults, apiToken, seed, host, port,
-                guestPort, guestAddress, tls);
+                guestPort, guestAddress, tls, lockWait, stateFile);
     }
 
     public ProxmoxSimConfig withTemplate(TemplateSpec value) {
@@ -67,48 +75,58 @@ public record ProxmoxSimConfig(List<NodeSpec> nodes, List<TemplateSpec> template
 
     public ProxmoxSimConfig withLatencies(Latencies value) {
         return new ProxmoxSimConfig(nodes, templates, value, faults, apiToken, seed, host, port,
-                guestPort, guestAddress, tls);
+                guestPort, guestAddress, tls, lockWait, stateFile);
     }
 
     public ProxmoxSimConfig withFaults(Faults value) {
         return new ProxmoxSimConfig(nodes, templates, latencies, value, apiToken, seed, host, port,
-                guestPort, guestAddress, tls);
+                guestPort, guestAddress, tls, lockWait, stateFile);
     }
 
     /** @param value {@code USER@REALM!TOKENID=SECRET}, as sent after {@code PVEAPIToken=} */
     public ProxmoxSimConfig withApiToken(String value) {
         return new ProxmoxSimConfig(nodes, templates, latencies, faults, value, seed, host, port,
-                guestPort, guestAddress, tls);
+                guestPort, guestAddress, tls, lockWait, stateFile);
     }
 
     public ProxmoxSimConfig withSeed(long value) {
         return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, value, host, port,
-                guestPort, guestAddress, tls);
+                guestPort, guestAddress, tls, lockWait, stateFile);
     }
 
     public ProxmoxSimConfig withHost(String value) {
         return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, value, port,
-                guestPort, guestAddress, tls);
+                guestPort, guestAddress, tls, lockWait, stateFile);
     }
 
     public ProxmoxSimConfig withPort(int value) {
         return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, value,
-                guestPort, guestAddress, tls);
+                guestPort, guestAddress, tls, lockWait, stateFile);
     }
 
     public ProxmoxSimConfig withGuestPort(int value) {
         return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, port,
-                value, guestAddress, tls);
+                value, guestAddress, tls, lockWait, stateFile);
     }
 
     public ProxmoxSimConfig withGuestAddress(String value) {
         return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, port,
-                guestPort, value, tls);
+                guestPort, value, tls, lockWait, stateFile);
     }
 
     public ProxmoxSimConfig withTls(Tls value) {
         return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, port,
-                guestPort, guestAddress, value);
+                guestPort, guestAddress, value, lockWait, stateFile);
+    }
+
+    public ProxmoxSimConfig withLockWait(Duration value) {
+        return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, port,
+                guestPort, guestAddress, tls, value, stateFile);
+    }
+
+    public ProxmoxSimConfig withStateFile(Path value) {
+        return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, port,
+                guestPort, guestAddress, tls, lockWait, value);
     }
 
     /** Never print the token. */
@@ -123,8 +141,26 @@ public record ProxmoxSimConfig(List<NodeSpec> nodes, List<TemplateSpec> template
     public record NodeSpec(String name, int cpus, long memoryBytes) {
     }
 
-    /** A template VM; it can be cloned from every node, as with shared storage. */
-    public record TemplateSpec(int vmid, String name, int memoryMb) {
+    /**
+      * A template VM on {@code node} (null: the first node) with its disk on {@code storage}: {@code ceph-vm} is
+      * shared (clones may go to any node), {@code local-lvm} is not (clones stay on the template's node).
+      */
+    public record TemplateSpec(int vmid, String name, int memoryMb, String node, String storage) {
+
+        public TemplateSpec {
+            if (!ProxmoxCluster.STORAGES.containsKey(storage)) {
+                throw new IllegalArgumentException("unknown storage " + storage + "; one of "
+                        + ProxmoxCluster.STORAGES.keySet());
+            }
+        }
+
+        public TemplateSpec(int vmid, String name, int memoryMb) {
+            this(vmid, name, memoryMb, null, "ceph-vm");
+        }
+
+        public TemplateSpec on(String templateNode, String templateStorage) {
+            return new TemplateSpec(vmid, name, memoryMb, templateNode, templateStorage);
+        }
     }
 
     public record Tls(Path keyStore, String password) {
@@ -192,16 +228,19 @@ public record ProxmoxSimConfig(List<NodeSpec> nodes, List<TemplateSpec> template
       *
       * @param http5xx        any API call answers 500 with a generic reason
       * @param unreachable595 any API call answers 595 "Connection refused"
-      * @param lockTimeout    clone/start/suspend/resume/delete answer 500 "can't lock file ..."
+      * @param lockTimeout    a worker (clone, start, stop, suspend, resume, destroy) does not get its VM's flock
+      *                       and its task ends "can't lock file ... - got timeout", as since PVE 7.2; a config
+      *                       change answers it as a 500 (it locks in the API process)
       * @param taskFailure    an accepted action's task ends with an error exit status
+      * @param taskWarnings   a task that succeeds ends {@code WARNINGS: 1} instead of {@code OK}
       */
     public record Faults(double http5xx, double unreachable595, double lockTimeout,
-                                              double taskFailure) {
+                         double taskFailure, double taskWarnings) {
 
-        public static final Faults NONE = new Faults(0, 0, 0, 0);
+        public static final Faults NONE = new Faults(0, 0, 0, 0, 0);
 
         public Faults {
-            for (double rate : new double[] {http5xx, unreachable595, lockTimeout, taskFailure}) {
+            for (double rate : new double[] {http5xx, unreachable595, lockTimeout, taskFailure, taskWarnings}) {
                 if (rate < 0 || rate > 1 || Double.isNaN(rate)) {
                     throw new IllegalArgumentException("fault rate must be within 0..1: " + rate);
                 }
@@ -209,19 +248,23 @@ public record ProxmoxSimConfig(List<NodeSpec> nodes, List<TemplateSpec> template
         }
 
         public Faults withHttp5xx(double rate) {
-            return new Faults(rate, unreachable595, lockTimeout, taskFailure);
+            return new Faults(rate, unreachable595, lockTimeout, taskFailure, taskWarnings);
         }
 
         public Faults withUnreachable595(double rate) {
-            return new Faults(http5xx, rate, lockTimeout, taskFailure);
+            return new Faults(http5xx, rate, lockTimeout, taskFailure, taskWarnings);
         }
 
         public Faults withLockTimeout(double rate) {
-            return new Faults(http5xx, unreachable595, rate, taskFailure);
+            return new Faults(http5xx, unreachable595, rate, taskFailure, taskWarnings);
         }
 
         public Faults withTaskFailure(double rate) {
-            return new Faults(http5xx, unreachable595, lockTimeout, rate);
+            return new Faults(http5xx, unreachable595, lockTimeout, rate, taskWarnings);
+        }
+
+        public Faults withTaskWarnings(double rate) {
+            return new Faults(http5xx, unreachable595, lockTimeout, taskFailure, rate);
         }
     }
 }

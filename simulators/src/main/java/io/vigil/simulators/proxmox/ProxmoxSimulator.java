@@ -1,5 +1,6 @@
 package io.vigil.simulators.proxmox;
 
+import static io.netty.handler.codec.http.HttpMethod.DELETE;
 import static io.netty.handler.codec.http.HttpMethod.GET;
 import static io.netty.handler.codec.http.HttpMethod.PUT;
 
@@ -48,6 +49,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
     private final ProxmoxSimConfig config;
     private final ScheduledExecutorService timer;
     private final ProxmoxCluster cluster;
+    private final Workers workers;
     private final ProxmoxApi api;
     private final DisposableServer http;
     private final DisposableServer guest;
@@ -59,8 +61,16 @@ public final class ProxmoxSimulator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.cluster = new ProxmoxCluster(config, timer);
-        this.api = new ProxmoxApi(cluster, config.apiToken(), config.guestAddress());
+        this.cluster = new ProxmoxCluster(config);
+        this.workers = new Workers(cluster, timer, config.seed());
+        VmActions actions = new VmActions(cluster, workers);
+        workers.work(actions);
+        if (config.stateFile() != null) {
+            ClusterStore store = new ClusterStore(config.stateFile());
+            store.load(cluster, workers);
+            workers.onChange(() -> store.save(cluster, workers));
+        }
+        this.api = new ProxmoxApi(cluster, workers, actions, config.apiToken(), config.guestAddress());
         // Own event loops: a Spring context in the same JVM disposes Reactor Netty's global ones when it closes.
         this.loops = LoopResources.create("proxmox-sim", 2, true);
         this.guest = TcpServer.create().runOn(loops).host(config.host()).port(config.guestPort())
@@ -118,6 +128,15 @@ public final class ProxmoxSimulator implements AutoCloseable {
         if (request.is(GET, "sim", "vms")) {
             return SimReply.ok(vms());
         }
+        if (request.is(DELETE, "sim", "vms", "*")) {
+            try {
+                return removeVm(Integer.parseInt(request.segments().get(2)))
+                        ? SimReply.ok(Json.object().put("removed", true))
+                        : SimReply.of(404, Json.object().put("message", "no VM " + request.segments().get(2)));
+            } catch (NumberFormatException e) {
+                return SimReply.of(400, Json.object().put("message", "not a VMID"));
+            }
+        }
         return SimReply.of(404, Json.object().put("message", "not found: " + request.path()));
     }
 
@@ -132,7 +151,8 @@ public final class ProxmoxSimulator implements AutoCloseable {
             setFaults(new Faults(f.path("http5xx").asDouble(old.http5xx()),
                     f.path("unreachable595").asDouble(old.unreachable595()),
                     f.path("lockTimeout").asDouble(old.lockTimeout()),
-                    f.path("taskFailure").asDouble(old.taskFailure())));
+                    f.path("taskFailure").asDouble(old.taskFailure()),
+                    f.path("taskWarnings").asDouble(old.taskWarnings())));
         }
         JsonNode l = body.path("latencies");
         if (l.isObject()) {
@@ -142,6 +162,9 @@ public final class ProxmoxSimulator implements AutoCloseable {
                     ms(l, "bootMs", old.boot()), ms(l, "stopMs", old.stop()),
                     ms(l, "deleteMs", old.delete()), ms(l, "suspendMs", old.suspend()),
                     ms(l, "resumeMs", old.resume())));
+        }
+        if (l.isObject() && l.path("lockWaitMs").isNumber()) {
+            setLockWait(Duration.ofMillis(l.path("lockWaitMs").asLong()));
         }
         JsonNode unreachable = body.path("unreachableNodes");
         if (unreachable.isArray()) {
@@ -170,7 +193,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
     }
 
     public ProxmoxSimConfig config() {
-        return config.withFaults(cluster.faults()).withLatencies(cluster.latencies());
+        return config.withFaults(cluster.faults()).withLatencies(cluster.latencies()).withLockWait(cluster.lockWait());
     }
 
     public List<VmSnapshot> vms() {
@@ -179,7 +202,27 @@ public final class ProxmoxSimulator implements AutoCloseable {
 
     /** The worker tasks the simulator ran or runs, oldest first (the last 10,000). */
     public List<TaskSnapshot> tasks() {
-        return cluster.taskSnapshot();
+        return workers.snapshot();
+    }
+
+    /**
+      * The VM disappears as if an admin deleted it in the Proxmox UI (stopped and destroyed, whatever it was
+      * doing); answers whether there was one. Templates stay.
+      */
+    public boolean removeVm(int vmid) {
+        synchronized (cluster) {
+            SimVm vm = cluster.vms.get(vmid);
+            if (vm == null || vm.template) {
+                return false;
+            }
+            cluster.vms.remove(vmid);
+            workers.changed();
+            return true;
+        }
+    }
+
+    public void setLockWait(Duration wait) {
+        cluster.lockWait(wait);
     }
 
     public void setFaults(Faults faults) {

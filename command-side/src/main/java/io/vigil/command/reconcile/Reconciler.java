@@ -1,0 +1,272 @@
+package io.vigil.command.reconcile;
+
+import io.vigil.command.ReconcileProperties;
+import io.vigil.command.guacamole.GuacamoleClient;
+import io.vigil.command.proxmox.ClusterVm;
+import io.vigil.command.proxmox.TaskStatus;
+import io.vigil.command.session.VmOperations;
+import io.vigil.command.session.VmOperations.Removal;
+import io.vigil.core.DomainException;
+import io.vigil.core.UserId;
+import io.vigil.core.reconcile.Finding;
+import io.vigil.core.reconcile.RecordReconciliation;
+import io.vigil.core.reconcile.ReconciliationReport;
+import io.vigil.core.session.HandOverTeardown;
+import io.vigil.core.session.RecordVmLost;
+import io.vigil.core.session.SessionId;
+import io.vigil.platform.axon.ActorCorrelationProvider;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.MetaData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Finds and removes what no live session or kept VM holds: {@code vigil-*} VMs in Proxmox and Vigil's Guacamole
+ * connections (left by a teardown that gave up, a crash of an older version, a database restored from a backup),
+ * and ends the sessions whose VM disappeared outside Vigil. Each removal is an event; the run's report is one too.
+ * <p>
+ * The cluster is listed before the database is read: a VMID is recorded before its clone starts, so every VM the
+ * listing shows is already held in what is read next, and a live session's new VM is never taken for an orphan. A
+ * clone still in progress (no name yet) is never touched. If the cluster cannot be listed, nothing is removed.
+ */
+@Component
+public class Reconciler {
+    private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+    private static final String PREFIX = "vigil-";
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration LOOK_AGAIN = Duration.ofMillis(200);
+    private final VmOperations vms;
+    private final GuacamoleClient guacamole;
+    private final JdbcTemplate jdbc;
+    private final CommandGateway commands;
+    private final ReconcileProperties properties;
+    private final Clock clock;
+    private final AtomicBoolean running = new AtomicBoolean();
+
+    public Reconciler(VmOperations vms, GuacamoleClient guacamole, JdbcTemplate jdbc, CommandGateway commands,
+                      ReconcileProperties properties, Clock clock) {
+        this.vms = vms;
+        this.guacamole = guacamole;
+        this.jdbc = jdbc;
+        this.commands = commands;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /**
+     * One run, now; {@code trigger} says who asked ({@code scheduled}, {@code admin:<user>}). Runs do not overlap in
+     * this instance; across instances the periodic run is a db-scheduler recurring task (one at a time).
+     */
+    public ReconciliationReport run(String trigger, UserId actor) {
+        if (!running.compareAndSet(false, true)) {
+            throw DomainException.conflict("reconcile_running", "A reconciliation runs already; try again when it is over");
+        }
+        try {
+            return reconcile(trigger, actor);
+        } finally {
+            running.set(false);
+        }
+    }
+
+    private ReconciliationReport reconcile(String trigger, UserId actor) {
+        String runId = UUID.randomUUID().toString();
+        Instant started = clock.instant();
+        List<String> errors = new ArrayList<>();
+        List<ClusterVm> cluster = null;
+        List<GuacamoleClient.Connection> connections = null;
+        try {
+            cluster = vms.clusterVms();
+        } catch (RuntimeException e) {
+            errors.add("Proxmox cluster could not be listed: " + e.getMessage());
+        }
+        try {
+            connections = guacamole.connections().block(CALL_TIMEOUT);
+        } catch (RuntimeException e) {
+            errors.add("Guacamole connections could not be listed: " + e.getMessage());
+        }
+        Held held = held();
+        List<Finding> findings = Collections.synchronizedList(new ArrayList<>());
+        int vmsSeen = 0;
+        if (cluster != null) {
+            List<ClusterVm> ours = cluster.stream().filter(vm -> !vm.template() && vm.name() != null
+                    && vm.name().startsWith(PREFIX)).toList();
+            vmsSeen = ours.size();
+            List<ClusterVm> orphans = ours.stream().filter(vm -> !held.vmids.contains(vm.vmid())).toList();
+            Flux.fromIterable(orphans)
+                    .flatMap(vm -> Mono.fromCallable(() -> removeOrphan(vm)).subscribeOn(Schedulers.boundedElastic()), 4)
+                    .doOnNext(findings::add)
+                    .blockLast();
+            findings.addAll(endLostSessions(cluster, held, actor));
+        }
+        int connectionsSeen = 0;
+        if (connections != null) {
+            for (GuacamoleClient.Connection c : connections) {
+                if (c.name() == null || !c.name().startsWith(PREFIX)) {
+                    continue;
+                }
+                connectionsSeen++;
+                if (!held.connectionNames.contains(c.name())) {
+                    findings.add(removeConnection(c));
+                }
+            }
+        }
+        findings.addAll(handOverStuckEndings(actor));
+        ReconciliationReport report = new ReconciliationReport(runId, trigger, started, clock.instant(), vmsSeen,
+                connectionsSeen, findings, errors);
+        if (!findings.isEmpty() || !errors.isEmpty() || !"scheduled".equals(trigger)) {
+            send(new RecordReconciliation(runId, report), actor);
+        }
+        if (!findings.isEmpty()) {
+            log.warn("Reconciliation {} ({}): {}", runId, trigger, findings);
+        }
+        return report;
+    }
+
+    /** What live sessions and kept VMs hold now: VMIDs, and the names of the connections sessions may have. */
+    private Held held() {
+        Set<Integer> vmids = new HashSet<>(jdbc.queryForList(
+                "SELECT vmid FROM admission_session WHERE state <> 'GONE' AND vmid IS NOT NULL", Integer.class));
+        vmids.addAll(jdbc.queryForList("SELECT vmid FROM admission_kept_vm WHERE state <> 'DELETED'", Integer.class));
+        Set<String> names = new HashSet<>();
+        Map<SessionId, LiveSession> live = new HashMap<>();
+        jdbc.query("SELECT session_id, state, vmid, node FROM admission_session WHERE state <> 'GONE'", rs -> {
+            SessionId id = new SessionId(rs.getString("session_id"));
+            String state = rs.getString("state");
+            if (!"HIBERNATING".equals(state)) {
+                names.add(id.vmName());
+            }
+            Integer vmid = (Integer) rs.getObject("vmid");
+            if (vmid != null && ("ACTIVE".equals(state) || "HIBERNATING".equals(state))) {
+                live.put(id, new LiveSession(id, vmid, rs.getString("node")));
+            }
+        });
+        return new Held(vmids, names, live);
+    }
+
+    private record Held(Set<Integer> vmids, Set<String> connectionNames, Map<SessionId, LiveSession> settled) {
+    }
+
+    private record LiveSession(SessionId id, int vmid, String node) {
+    }
+
+    /** Stops (if it runs) and destroys one orphan, following each task; bounded by the removal timeout. */
+    private Finding removeOrphan(ClusterVm orphan) {
+        String why = "no live session or kept VM holds VMID " + orphan.vmid();
+        Instant giveUp = clock.instant().plus(properties.removalTimeout());
+        String task = null;
+        try {
+            while (clock.instant().isBefore(giveUp)) {
+                if (task != null) {
+                    TaskStatus status = vms.task(task);
+                    if (!status.finished()) {
+                        pause();
+                        continue;
+                    }
+                    task = null;
+                    if (!status.succeeded()) {
+                        throw new IllegalStateException("Proxmox task failed: " + status.exitStatus());
+                    }
+                }
+                Removal step = vms.removalStep(orphan.vmid(), Set.of(orphan.name()), null);
+                if (step instanceof Removal.Done done) {
+                    log.info("Reconciler removed orphan VM {} ({}) on {}: {}", orphan.vmid(), orphan.name(), orphan.node(), done.how());
+                    return vmFinding(orphan, Finding.REMOVED, why);
+                }
+                if (step instanceof Removal.Task started) {
+                    task = started.upid();
+                }
+                pause();
+            }
+            return vmFinding(orphan, Finding.REMOVE_FAILED, why + "; not gone after " + properties.removalTimeout().toSeconds() + " s");
+        } catch (RuntimeException e) {
+            return vmFinding(orphan, Finding.REMOVE_FAILED, why + "; " + e.getMessage());
+        }
+    }
+
+    private static Finding vmFinding(ClusterVm vm, String outcome, String detail) {
+        return new Finding(Finding.VM, vm.name(), null, vm.node(), vm.vmid(), outcome, detail);
+    }
+
+    private static void pause() {
+        Mono.delay(LOOK_AGAIN).block();
+    }
+
+    /** Active and hibernating sessions (no saga works on them) whose VM the cluster no longer has. */
+    private List<Finding> endLostSessions(List<ClusterVm> cluster, Held held, UserId actor) {
+        Set<Integer> present = new HashSet<>();
+        cluster.forEach(vm -> present.add(vm.vmid()));
+        List<Finding> findings = new ArrayList<>();
+        for (LiveSession s : held.settled.values()) {
+            if (present.contains(s.vmid())) {
+                continue;
+            }
+            String detail = "VM " + s.vmid() + " is not in the cluster (removed outside Vigil)";
+            try {
+                send(new RecordVmLost(s.id(), detail), actor);
+                findings.add(new Finding(Finding.LOST_SESSION, s.id().value(), s.id().value(), s.node(), s.vmid(),
+                        Finding.SESSION_ENDED, detail));
+            } catch (RuntimeException e) {
+                findings.add(new Finding(Finding.LOST_SESSION, s.id().value(), s.id().value(), s.node(), s.vmid(),
+                        Finding.REMOVE_FAILED, detail + "; ending the session failed: " + e.getMessage()));
+            }
+        }
+        return findings;
+    }
+
+    private Finding removeConnection(GuacamoleClient.Connection c) {
+        String why = "no live session holds a connection named " + c.name();
+        try {
+            guacamole.deleteConnection(c.identifier()).block(CALL_TIMEOUT);
+            return new Finding(Finding.CONNECTION, c.name(), c.identifier(), null, null, Finding.REMOVED, why);
+        } catch (RuntimeException e) {
+            return new Finding(Finding.CONNECTION, c.name(), c.identifier(), null, null, Finding.REMOVE_FAILED,
+                    why + "; " + e.getMessage());
+        }
+    }
+
+    /** Sessions ending for long without teardown: the saga that should hand them over is gone. */
+    private List<Finding> handOverStuckEndings(UserId actor) {
+        Instant before = clock.instant().minus(properties.stuckEnding());
+        List<Finding> findings = new ArrayList<>();
+        jdbc.query("""
+                SELECT session_id, vmid, node FROM admission_session
+                WHERE state = 'ENDING' AND NOT teardown_started AND ending_since < ?""", rs -> {
+            SessionId id = new SessionId(rs.getString("session_id"));
+            Integer vmid = (Integer) rs.getObject("vmid");
+            String detail = "ending since before " + before + " without its teardown: handed to teardown";
+            try {
+                send(new HandOverTeardown(id, null), actor);
+                findings.add(new Finding("stuck_ending", id.value(), id.value(), rs.getString("node"), vmid,
+                        "handed_over", detail));
+            } catch (RuntimeException e) {
+                findings.add(new Finding("stuck_ending", id.value(), id.value(), rs.getString("node"), vmid,
+                        Finding.REMOVE_FAILED, detail + "; " + e.getMessage()));
+            }
+        }, before.atOffset(ZoneOffset.UTC));
+        return findings;
+    }
+
+    private void send(Object command, UserId actor) {
+        commands.sendAndWait(GenericCommandMessage.asCommandMessage(command)
+                .andMetaData(MetaData.with(ActorCorrelationProvider.USER_ID, actor.value())));
+    }
+}

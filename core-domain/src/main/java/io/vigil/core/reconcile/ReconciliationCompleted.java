@@ -1,0 +1,4 @@
+package io.vigil.core.reconcile;
+
+public record ReconciliationCompleted(String runId, ReconciliationReport report) {
+}

@@ -1,0 +1,200 @@
+package io.vigil.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vigil.platform.security.Role;
+import io.vigil.platform.security.TokenIssuer;
+import io.vigil.simulators.guacamole.GuacamoleSimConfig;
+import io.vigil.simulators.guacamole.GuacamoleSimulator;
+import io.vigil.simulators.proxmox.ProxmoxSimConfig;
+import io.vigil.simulators.proxmox.ProxmoxSimConfig.Faults;
+import io.vigil.simulators.proxmox.ProxmoxSimConfig.Latencies;
+import io.vigil.simulators.proxmox.ProxmoxSimulator;
+import io.vigil.simulators.proxmox.VmSnapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Sessions ended at any moment of their provisioning, hibernation or resume, against a cluster with latency and
+ * injected faults (lock timeouts inside tasks, failed tasks, 5xx, warnings): whatever the moment, nothing may be
+ * left behind (no VM, no connection) and no session may be stuck.
+ */
+@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
+@SpringBootTest(classes = VigilApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class EndAtAnyMomentTest {
+    static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() { };
+    static final Faults TEN_PERCENT = Faults.NONE.withHttp5xx(0.03).withLockTimeout(0.03).withTaskFailure(0.04)
+            .withTaskWarnings(0.05);
+    static final Latencies SLOW_ENOUGH = Latencies.NONE.withLinkedClone(Duration.ofMillis(400))
+            .withStart(Duration.ofMillis(200)).withBoot(Duration.ofMillis(800)).withStop(Duration.ofMillis(100))
+            .withDelete(Duration.ofMillis(100)).withSuspend(Duration.ofMillis(300)).withResume(Duration.ofMillis(300));
+    static final ProxmoxSimulator proxmox = ProxmoxSimulator.start(ProxmoxSimConfig.defaults()
+            .withApiToken(Simulated.PROXMOX_TOKEN).withLockWait(Duration.ofMillis(500)).withSeed(7));
+    static final GuacamoleSimulator guacamole = GuacamoleSimulator.start(GuacamoleSimConfig.defaults());
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        Simulated.register(registry, proxmox, guacamole);
+        registry.add("vigil.provisioning.quota-per-user", () -> "100");
+        registry.add("vigil.provisioning.poll-max", () -> "200ms");
+        registry.add("vigil.reconcile.interval", () -> "1h");
+    }
+
+    @AfterAll
+    static void stopSimulators() {
+        proxmox.close();
+        guacamole.close();
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    TokenIssuer tokens;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    ApplicationContext context;
+    WebTestClient http;
+
+    @BeforeEach
+    void setUp() {
+        http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(30)).build();
+        proxmox.setFaults(Faults.NONE);
+        proxmox.setLatencies(Latencies.NONE);
+        Simulated.awaitReady(context);
+    }
+
+    @Test
+    void fifty_sessions_ended_at_random_moments_of_provisioning_leave_no_vm_no_connection_and_no_stuck_session() {
+        proxmox.setLatencies(SLOW_ENOUGH);
+        proxmox.setFaults(TEN_PERCENT);
+        Random random = new Random(42);
+        List<String> ids = new ArrayList<>();
+        Map<String, Integer> endAnswers = new ConcurrentHashMap<>();
+        ScheduledExecutorService enders = Executors.newScheduledThreadPool(8);
+        long started = System.nanoTime();
+        try {
+            for (int i = 0; i < 50; i++) {
+                String token = token("torture-" + (i % 10), Role.ENGINEER);
+                String id = request(token);
+                ids.add(id);
+                // somewhere between "just asked" and "just became active" (~1.5 s at these latencies)
+                enders.schedule(() -> endAnswers.put(id, end(token, id)), random.nextInt(2_000), TimeUnit.MILLISECONDS);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> endAnswers.size() == ids.size());
+        } finally {
+            enders.shutdownNow();
+        }
+        assertThat(endAnswers.values()).allMatch(status -> status == 202 || status == 409);
+
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
+                .until(() -> jdbc.queryForObject("SELECT count(*) FROM admission_session WHERE state <> 'GONE'", Integer.class) == 0);
+        long quiet = System.nanoTime();
+        List<String> statuses = jdbc.queryForList("SELECT status FROM session_view WHERE user_id LIKE 'torture-%'", String.class);
+        int reconcilerRemovals = 0;
+        String admin = token("root", Role.ADMIN);
+        for (int run = 0; run < 5 && !clean(); run++) {
+            Map<String, Object> report = http.post().uri("/api/v1/admin/reconcile").header("Authorization", "Bearer " + admin)
+                    .exchange().expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody();
+            reconcilerRemovals += ((List<?>) report.get("findings")).size();
+        }
+        proxmox.setFaults(Faults.NONE);
+
+        assertThat(vigilVms()).as("VMs left behind").isEmpty();
+        assertThat(proxmox.vms()).as("unnamed clones left behind").noneMatch(vm -> vm.name() == null);
+        assertThat(guacamole.connections()).as("connections left behind").isEmpty();
+        assertThat(statuses).hasSize(50).allMatch(s -> s.equals("ended") || s.equals("failed"));
+        System.out.printf("end-at-any-moment: 50 sessions, %d ended, %d failed, %d VM tasks, %d abandoned to the reconciler,"
+                        + " %d reconciler findings, quiet after %.1f s%n",
+                statuses.stream().filter("ended"::equals).count(), statuses.stream().filter("failed"::equals).count(),
+                proxmox.tasks().size(), jdbc.queryForObject(
+                        "SELECT count(*) FROM domainevententry WHERE payloadtype LIKE '%VmAbandoned'", Integer.class),
+                reconcilerRemovals, (quiet - started) / 1e9);
+    }
+
+    @Test
+    void ending_while_suspending_or_resuming_leaves_no_vm_and_no_connection() {
+        proxmox.setLatencies(Latencies.NONE.withSuspend(Duration.ofSeconds(1)).withResume(Duration.ofSeconds(1)));
+        String ulla = token("ulla", Role.ENGINEER);
+        String suspending = active(ulla);
+        hibernate(ulla, suspending);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "suspending".equals(status(ulla, suspending)));
+        assertThat(end(ulla, suspending)).isEqualTo(202);
+
+        String resuming = active(ulla);
+        hibernate(ulla, resuming);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "hibernating".equals(status(ulla, resuming)));
+        http.post().uri("/api/v1/sessions/" + resuming + "/resume").header("Authorization", "Bearer " + ulla)
+                .exchange().expectStatus().isAccepted();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "resuming".equals(status(ulla, resuming)));
+        assertThat(end(ulla, resuming)).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "ended".equals(status(ulla, suspending))
+                && "ended".equals(status(ulla, resuming)));
+        assertThat(vigilVms()).isEmpty();
+        assertThat(guacamole.connections()).isEmpty();
+    }
+
+    private boolean clean() {
+        return vigilVms().isEmpty() && guacamole.connections().isEmpty()
+                && proxmox.vms().stream().noneMatch(vm -> vm.name() == null);
+    }
+
+    private List<VmSnapshot> vigilVms() {
+        return proxmox.vms().stream().filter(vm -> vm.name() != null && vm.name().startsWith("vigil-")).toList();
+    }
+
+    private String active(String token) {
+        String id = request(token);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "active".equals(status(token, id)));
+        return id;
+    }
+
+    private void hibernate(String token, String id) {
+        http.post().uri("/api/v1/sessions/" + id + "/hibernate").header("Authorization", "Bearer " + token)
+                .exchange().expectStatus().isAccepted();
+    }
+
+    private String request(String token) {
+        Map<String, Object> body = http.post().uri("/api/v1/sessions").header("Authorization", "Bearer " + token)
+                .bodyValue(Map.of("template_id", "ubuntu-22-04", "duration_minutes", 60, "session_type", "ephemeral"))
+                .exchange().expectStatus().isAccepted().expectBody(JSON).returnResult().getResponseBody();
+        return (String) body.get("id");
+    }
+
+    /** Ends the session; answers the HTTP status (409 when it had already failed). */
+    private int end(String token, String id) {
+        return http.delete().uri("/api/v1/sessions/" + id).header("Authorization", "Bearer " + token)
+                .exchange().returnResult(String.class).getStatus().value();
+    }
+
+    private String status(String token, String id) {
+        Map<String, Object> view = http.get().uri("/api/v1/sessions/" + id).header("Authorization", "Bearer " + token)
+                .exchange().returnResult(JSON).getResponseBody().blockFirst(Duration.ofSeconds(10));
+        return view == null ? null : (String) view.get("status");
+    }
+
+    private String token(String user, Role role) {
+        return tokens.issue(user, List.of(role)).token();
+    }
+}
