@@ -75,10 +75,16 @@ final class BenchSystem implements AutoCloseable {
      * @param redisDatabase the Redis database for node figures
      */
     static BenchSystem start(Map<String, String> extra, int redisDatabase) {
+        return start(extra, redisDatabase, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param cluster changes to the simulated cluster (latencies, faults) from the zero-latency default */
+    static BenchSystem start(Map<String, String> extra, int redisDatabase,
+                             java.util.function.UnaryOperator<ProxmoxSimConfig> cluster) {
         String jdbcUrl = TestServices.freshDatabase();
         String redisUri = TestServices.redisUri() + "/" + redisDatabase;
-        ProxmoxSimulator proxmox = ProxmoxSimulator.start(ProxmoxSimConfig.defaults()
-                .withApiToken(PROXMOX_TOKEN_ID + "=" + PROXMOX_TOKEN_SECRET));
+        ProxmoxSimulator proxmox = ProxmoxSimulator.start(cluster.apply(ProxmoxSimConfig.defaults()
+                .withApiToken(PROXMOX_TOKEN_ID + "=" + PROXMOX_TOKEN_SECRET)));
         GuacamoleSimulator guacamole = GuacamoleSimulator.start(GuacamoleSimConfig.defaults());
 
         Map<String, Object> p = new LinkedHashMap<>();
@@ -116,7 +122,27 @@ final class BenchSystem implements AutoCloseable {
                 .initializers(ctx -> ctx.getEnvironment().getPropertySources()
                         .addLast(new MapPropertySource("vigil-bench", p)))
                 .run();
-        return new BenchSystem(proxmox, guacamole, context, jdbcUrl, redisUri, p);
+        BenchSystem system = new BenchSystem(proxmox, guacamole, context, jdbcUrl, redisUri, p);
+        system.awaitReady();
+        return system;
+    }
+
+    /**
+     * A fresh install admits nothing until it has sampled the nodes and found its templates in the cluster (both
+     * within a second of start-up); measuring starts after that.
+     */
+    private void awaitReady() {
+        var nodes = context.getBean(io.vigil.command.node.NodeStatusCache.class);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            Integer located = jdbc.queryForObject(
+                    "SELECT count(*) FROM admission_template WHERE located_node IS NOT NULL", Integer.class);
+            if (!nodes.snapshot().isEmpty() && located != null && located >= 3) {
+                return;
+            }
+            sleep(Duration.ofMillis(50));
+        }
+        throw new IllegalStateException("the system did not get ready (nodes sampled, templates located) in 60 s");
     }
 
     String baseUrl() {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What to run and for how long. Arguments: {@code --parts=1,2,3,4,5,6,7}, {@code --quick} (short windows, for
+ * What to run and for how long. Arguments: {@code --parts=1,2,3,4,5,6,7,8}, {@code --end-sessions=N} (part 8), {@code --quick} (short windows, for
  * trying the bench out), {@code --sessions=N} (part 2), {@code --burst=N} (part 3), {@code --connections=N} (part
  * 4), {@code --duration=S} (measured seconds per read run), {@code --append-duration=S}, {@code --warmup=S} (per
  * measurement), {@code --read-warmup=S} (before the first read run: the JIT needs it), {@code --no-profile} (skip
@@ -18,19 +18,20 @@ import java.util.Set;
 record Options(Set<Integer> parts, List<Integer> appendCallers, Duration appendDuration, Duration warmup,
                Duration shortWarmup, int sessions, int sseProbes, Duration pollInterval, int burst, int connections,
                Duration readDuration, Duration readWarmup, boolean profile, int idleSessions, int resumeSessions,
-               List<Integer> resumeLatenciesMs, int idleBurst, int suspendMs) {
+               List<Integer> resumeLatenciesMs, int idleBurst, int suspendMs, int endSessions) {
 
     static final Set<Integer> HIBERNATION_PARTS = Set.of(5, 6, 7);
+    static final Set<Integer> CLUSTER_PARTS = Set.of(8);
     private static final String KNOWN = "--parts=1,2,3,4,5,6,7 --quick --sessions=N --burst=N --connections=N --duration=S"
             + " --append-duration=S --warmup=S --read-warmup=S --no-profile --idle-sessions=N --resume-sessions=N"
-            + " --resume-latencies=MS,MS --idle-burst=N --suspend-ms=MS";
+            + " --resume-latencies=MS,MS --idle-burst=N --suspend-ms=MS --end-sessions=N";
 
     boolean anyOf(Set<Integer> which) {
         return parts.stream().anyMatch(which::contains);
     }
 
     boolean anyClassic() {
-        return parts.stream().anyMatch(p -> !HIBERNATION_PARTS.contains(p));
+        return parts.stream().anyMatch(p -> !HIBERNATION_PARTS.contains(p) && !CLUSTER_PARTS.contains(p));
     }
 
     String describe() {
@@ -39,11 +40,12 @@ record Options(Set<Integer> parts, List<Integer> appendCallers, Duration appendD
                 + readDuration.toSeconds() + " s each after " + readWarmup.toSeconds() + " s warm-up"
                 + (profile ? ", then a profiled run" : "") + "; part 5: " + idleSessions + " sessions; part 6: "
                 + resumeSessions + " resumes at each resume latency " + resumeLatenciesMs + " ms; part 7: " + idleBurst
-                + " idle at once; suspend latency " + suspendMs + " ms";
+                + " idle at once; suspend latency " + suspendMs + " ms; part 8: " + endSessions
+                + " sessions ended under faults";
     }
 
     static Options parse(String[] args) {
-        Set<Integer> parts = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7));
+        Set<Integer> parts = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8));
         boolean quick = false;
         Integer sessions = null;
         Integer burst = null;
@@ -58,6 +60,7 @@ record Options(Set<Integer> parts, List<Integer> appendCallers, Duration appendD
         List<Integer> resumeLatencies = List.of(0, 500);
         int idleBurst = 100;
         int suspendMs = 200;
+        Integer endSessions = null;
         for (String raw : args) {
             for (String arg : raw.trim().split("\\s+")) {
                 if (arg.isBlank()) {
@@ -68,13 +71,14 @@ record Options(Set<Integer> parts, List<Integer> appendCallers, Duration appendD
                 switch (kv[0]) {
                     case "--help", "-h" -> throw new IllegalArgumentException("arguments: " + KNOWN
                             + " (parts: 1 append throughput, 2 request to active, 3 burst, 4 query throughput,"
-                            + " 5 idle threshold to hibernated, 6 resume time, 7 many sessions idle at once;"
+                            + " 5 idle threshold to hibernated, 6 resume time, 7 many sessions idle at once,"
+                            + " 8 sessions ended at any moment under faults;"
                             + " see docs/benchmarks.md)");
                     case "--parts" -> {
                         parts.clear();
                         Arrays.stream(value.split(",")).map(String::trim).map(Integer::parseInt).forEach(parts::add);
-                        if (parts.stream().anyMatch(p -> p < 1 || p > 7)) {
-                            throw new IllegalArgumentException("parts are 1 to 7: " + value);
+                        if (parts.stream().anyMatch(p -> p < 1 || p > 8)) {
+                            throw new IllegalArgumentException("parts are 1 to 8: " + value);
                         }
                     }
                     case "--quick" -> quick = true;
@@ -92,6 +96,7 @@ record Options(Set<Integer> parts, List<Integer> appendCallers, Duration appendD
                             .map(Integer::parseInt).toList();
                     case "--idle-burst" -> idleBurst = Integer.parseInt(value);
                     case "--suspend-ms" -> suspendMs = Integer.parseInt(value);
+                    case "--end-sessions" -> endSessions = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("unknown argument " + arg + " (known: " + KNOWN + ")");
                 }
             }
@@ -110,6 +115,6 @@ record Options(Set<Integer> parts, List<Integer> appendCallers, Duration appendD
                 profile,
                 idleSessions != null ? idleSessions : quick ? 10 : 30,
                 resumeSessions != null ? resumeSessions : quick ? 5 : 20,
-                resumeLatencies, idleBurst, suspendMs);
+                resumeLatencies, idleBurst, suspendMs, endSessions != null ? endSessions : quick ? 50 : 200);
     }
 }

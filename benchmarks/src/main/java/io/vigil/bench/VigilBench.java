@@ -77,6 +77,7 @@ public final class VigilBench {
                 try (Http http = new Http(system.baseUrl(), 2)) {
                     if (!described) {
                         machine(report, system, options);
+                        described = true;
                     }
                     report.line("");
                     report.line("Parts 5-7 run on a second system started for them (fresh database, fresh simulators, Redis"
@@ -93,6 +94,24 @@ public final class VigilBench {
                     if (options.parts().contains(7)) {
                         new IdleBurstBench(system, options, report, http).run();
                     }
+                }
+            }
+            if (options.anyOf(Options.CLUSTER_PARTS)) {
+                BenchSystem previous = system;
+                system = null;
+                if (previous != null) {
+                    previous.close();
+                }
+                system = BenchSystem.start(EndAnyMomentBench.PROPERTIES, BenchSystem.HIBERNATION_REDIS_DATABASE + 1,
+                        EndAnyMomentBench::cluster);
+                try (Http http = new Http(system.baseUrl(), 2)) {
+                    if (!described) {
+                        machine(report, system, options);
+                    }
+                    report.line("");
+                    report.line("Part 8 runs on a third system: simulator latencies " + EndAnyMomentBench.LATENCIES
+                            + ", faults " + EndAnyMomentBench.TEN_PERCENT + ", lock wait 500 ms.");
+                    new EndAnyMomentBench(system, options, report, http).run();
                 }
             }
             report.summary();
