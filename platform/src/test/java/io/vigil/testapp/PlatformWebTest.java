@@ -67,7 +67,7 @@ public abstract class PlatformWebTest {
     }
 
     /** Claims an identity provider would put in an access token for Vigil, roles where Keycloak puts them. */
-    protected static JWTClaimsSet.Builder claims(String subject, String... roles) {
+    public static JWTClaimsSet.Builder claims(String subject, String... roles) {
         Instant now = Instant.now();
         return new JWTClaimsSet.Builder()
                 .subject(subject)

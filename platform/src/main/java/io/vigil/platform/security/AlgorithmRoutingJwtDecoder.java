@@ -9,6 +9,7 @@ import java.text.ParseException;
 import java.util.Set;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import reactor.core.publisher.Mono;
 
@@ -16,6 +17,7 @@ import reactor.core.publisher.Mono;
  * Picks the verifier by the token's {@code alg} header: HS256 against the shared secret, RSA and EC signatures
  * against the identity provider's key set. Anything else ({@code none}, other HMACs, a token that does not
  * parse) is refused before any key is looked at. Either verifier may be absent: its tokens are then refused.
+ * A key set that cannot be fetched is the server's failure, not a bad token.
  */
 final class AlgorithmRoutingJwtDecoder implements ReactiveJwtDecoder {
     static final Set<JWSAlgorithm> KEY_SET_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
@@ -45,7 +47,10 @@ final class AlgorithmRoutingJwtDecoder implements ReactiveJwtDecoder {
             return sharedSecret.decode(token);
         }
         if (algorithm instanceof JWSAlgorithm jws && KEY_SET_ALGORITHMS.contains(jws) && keySet != null) {
-            return keySet.decode(token);
+            // Spring reports an unreachable key set as IllegalStateException, which would end as a 500. As a
+            // JwtException (not a BadJwtException) it is a service failure: 503, not the caller's 401.
+            return keySet.decode(token).onErrorMap(e -> !(e instanceof JwtException),
+                    e -> new JwtException("the identity provider's key set could not be read", e));
         }
         return Mono.error(new BadJwtException("tokens signed with " + algorithm + " are not accepted here"));
     }

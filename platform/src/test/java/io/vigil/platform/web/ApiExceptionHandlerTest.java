@@ -20,6 +20,7 @@ import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,7 +43,8 @@ class ApiExceptionHandlerTest {
                 new IllegalStateException("Redis did not answer", new RedisConnectionException("Unable to connect to 127.0.0.1:6379")),
                 new RedisCommandTimeoutException("Command timed out after 2 second(s)"),
                 new IllegalStateException("Redis did not answer", new java.util.concurrent.TimeoutException()),
-                new CommandExecutionException("command failed", new CannotGetJdbcConnectionException("no connection")));
+                new CommandExecutionException("command failed", new CannotGetJdbcConnectionException("no connection")),
+                new AuthenticationServiceException("An error occurred while attempting to decode the Jwt: Couldn't retrieve remote JWK set"));
     }
 
     @ParameterizedTest
