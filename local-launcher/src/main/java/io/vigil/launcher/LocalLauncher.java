@@ -38,7 +38,8 @@ public final class LocalLauncher {
         Path home = Path.of(given.getProperty("vigil.home", ".vigil")).toAbsolutePath();
         EmbeddedServices embedded = new EmbeddedServices(home);
         Map<String, Object> local = new HashMap<>();
-        local.put("vigil.security.dev-tokens", "true");
+        // this machine only, unless told otherwise (--server.address=0.0.0.0)
+        local.put("server.address", "127.0.0.1");
         local.put("vigil.security.jwt-secret", embedded.jwtSecret());
 
         if (!given.containsProperty("spring.datasource.url")) {
@@ -84,6 +85,8 @@ public final class LocalLauncher {
             local.put("vigil.guacamole.base-url", guacamole.baseUrl());
             local.put("vigil.guacamole.username", guacamole.config().username());
             local.put("vigil.guacamole.password", guacamole.config().password());
+            // tokens for anyone, from this machine only: with simulators there is nothing real to protect
+            local.put("vigil.security.dev-tokens", "true");
             // short enough to watch a session hibernate during a tour (production: 10 and 5 minutes, 15 s)
             local.put("vigil.hibernation.idle-threshold", "2m");
             local.put("vigil.hibernation.warning", "1m");

@@ -19,7 +19,9 @@ import org.springframework.jdbc.support.JdbcTransactionManager;
 @Configuration(proxyBeanMethods = false)
 public class JdbcConfiguration {
 
+    /** Primary: without R2DBC on the class path (the command side alone) Boot's DataSource auto-configuration adds its own. */
     @Bean
+    @Primary
     @ConfigurationProperties("spring.datasource")
     DataSourceProperties dataSourceProperties() {
         return new DataSourceProperties();

@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.Set;
 import org.springframework.security.oauth2.jwt.Jwt;
 
-/** The caller, as the verified token says. */
+/**
+ * The caller, as the verified token says. Its roles come from {@code vigil.security.roles-claim} whatever the
+ * issuer's layout: the decoder has already put them in the {@value JwtSecurityConfiguration#ROLES_CLAIM} claim
+ * ({@link RolesClaim}), which is also where the authorities come from.
+ */
 public record CurrentUser(UserId id, Set<Role> roles) {
 
     public static CurrentUser of(Jwt jwt) {

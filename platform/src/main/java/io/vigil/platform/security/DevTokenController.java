@@ -11,7 +11,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Tokens for anyone, for any role: exists only where {@code vigil.security.dev-tokens=true} (the local run). */
+/**
+ * Tokens for anyone, for any role: exists only where {@code vigil.security.dev-tokens=true} (the local run with
+ * its simulators), and even there answers only callers on this machine ({@link DevTokenLoopbackFilter}).
+ */
 @RestController
 @ConditionalOnProperty(name = "vigil.security.dev-tokens", havingValue = "true")
 class DevTokenController {
@@ -23,7 +26,7 @@ class DevTokenController {
 
     @PostMapping("/api/v1/dev/tokens")
     @ResponseStatus(HttpStatus.CREATED)
-    TokenIssuer.IssuedToken issue(@RequestBody TokenRequest request) {
+    TokenIssuer.IssuedToken issue(@RequestBody(required = false) TokenRequest request) {
         if (request == null) {
             throw DomainException.invalid("invalid_body", "a JSON body {\"user\", \"roles\"} is required");
         }

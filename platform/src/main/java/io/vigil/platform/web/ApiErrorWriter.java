@@ -4,6 +4,7 @@ import java.util.Map;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -23,14 +24,21 @@ public class ApiErrorWriter {
     }
 
     public Mono<Void> write(ServerWebExchange exchange, HttpStatusCode status, ApiError error) {
-        var response = exchange.getResponse();
+        return write(exchange.getResponse(), status, error);
+    }
+
+    public Mono<Void> write(ServerHttpResponse response, HttpStatusCode status, ApiError error) {
         if (response.isCommitted()) {
             return Mono.empty();
         }
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-        byte[] bytes = json.writeValueAsBytes(error);
+        byte[] bytes = bytes(error);
         DataBuffer buffer = response.bufferFactory().wrap(bytes);
         return response.writeWith(Mono.just(buffer));
+    }
+
+    public byte[] bytes(ApiError error) {
+        return json.writeValueAsBytes(error);
     }
 }

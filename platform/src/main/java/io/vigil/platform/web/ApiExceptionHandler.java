@@ -1,8 +1,15 @@
 package io.vigil.platform.web;
 
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcTimeoutException;
 import io.vigil.core.DomainException;
+import java.sql.SQLTransientConnectionException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.commandhandling.NoHandlerForCommandException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -11,24 +18,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.server.MissingRequestValueException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsatisfiedRequestParameterException;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
 
 /**
- * The one place that turns failures into HTTP: domain refusals by their {@link io.vigil.core.Rejection}, bad
- * input as 400, unknown ids as 404, and anything unexpected as a 500 that is logged, not leaked.
+ * The one place that turns failures into HTTP: domain refusals by their {@link io.vigil.core.Rejection} with their
+ * own message (written for users), the framework's refusals with fixed sentences ({@link HttpErrors}), a
+ * database, pool or cache that cannot be reached as 503, and anything unexpected as a 500 that is logged, not
+ * leaked. No message here ever comes from a library or an exception's text: those name classes.
  */
 @Component
 @Order(-2)
 public class ApiExceptionHandler implements WebExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+    static final String BODY_MESSAGE = "The request body is missing or is not valid JSON for this operation";
+    /**
+     * Failures that say a database, connection pool, cache or key set did not answer (in time), not that the
+     * request is wrong.
+     */
+    private static final List<Class<? extends Throwable>> UNAVAILABLE = List.of(
+            CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class,
+            DataAccessResourceFailureException.class, TransientDataAccessResourceException.class,
+            QueryTimeoutException.class, SQLTransientConnectionException.class, R2dbcTimeoutException.class,
+            R2dbcNonTransientResourceException.class, RedisConnectionException.class,
+            RedisCommandTimeoutException.class, AuthenticationServiceException.class, TimeoutException.class);
     private final ApiErrorWriter writer;
 
     public ApiExceptionHandler(ApiErrorWriter writer) {
@@ -37,14 +66,11 @@ public class ApiExceptionHandler implements WebExceptionHandler {
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
-        Throwable e = unwrap(failure);
         DomainException domain = findDomainException(failure);
         if (domain != null) {
-            e = domain;
+            return writer.write(exchange, status(domain), ApiError.of(domain.code(), domain.getMessage(), Map.of()));
         }
-        if (e instanceof DomainException d) {
-            return writer.write(exchange, status(d), ApiError.of(d.code(), d.getMessage(), Map.of()));
-        }
+        Throwable e = unwrap(failure);
         if (e instanceof AggregateNotFoundException) {
             return writer.write(exchange, HttpStatus.NOT_FOUND, "not_found", "No such resource");
         }
@@ -57,6 +83,9 @@ public class ApiExceptionHandler implements WebExceptionHandler {
             return writer.write(exchange, HttpStatus.CONFLICT, "concurrent_change",
                     "Someone changed this at the same moment; try again");
         }
+        if (causedBy(failure, DataBufferLimitException.class)) {
+            return writer.write(exchange, HttpStatus.CONTENT_TOO_LARGE, HttpErrors.of(413));
+        }
         if (e instanceof WebExchangeBindException bind) {
             Map<String, String> fields = new LinkedHashMap<>();
             bind.getFieldErrors().forEach(f -> fields.put(f.getField(), f.getDefaultMessage()));
@@ -66,18 +95,27 @@ public class ApiExceptionHandler implements WebExceptionHandler {
             return writer.write(exchange, HttpStatus.BAD_REQUEST, "invalid_request", inputMessage(input));
         }
         if (e instanceof DecodingException) {
-            return writer.write(exchange, HttpStatus.BAD_REQUEST, "invalid_json", "The body is not valid JSON for this request");
+            return writer.write(exchange, HttpStatus.BAD_REQUEST, "invalid_request", BODY_MESSAGE);
+        }
+        if (unavailable(failure)) {
+            log.warn("A dependency is unavailable on {} {}: {}", exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(), rootMessage(failure));
+            exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
+            return writer.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, HttpErrors.of(503));
         }
         if (e instanceof ResponseStatusException rse) {
-            return writer.write(exchange, rse.getStatusCode(), codeFor(rse.getStatusCode()),
-                    rse.getReason() != null ? rse.getReason() : HttpStatus.valueOf(rse.getStatusCode().value()).getReasonPhrase());
+            if (rse.getStatusCode().is5xxServerError()) {
+                log.error("Failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), e);
+            }
+            copyHeaders(rse, exchange);
+            return writer.write(exchange, rse.getStatusCode(), HttpErrors.of(rse.getStatusCode().value()));
         }
         if (e instanceof NoHandlerForCommandException) {
             log.error("No handler for command", e);
             return writer.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "This service cannot take that request");
         }
         log.error("Unexpected failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), e);
-        return writer.write(exchange, HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side");
+        return writer.write(exchange, HttpStatus.INTERNAL_SERVER_ERROR, HttpErrors.of(500));
     }
 
     private static Throwable unwrap(Throwable failure) {
@@ -85,10 +123,6 @@ public class ApiExceptionHandler implements WebExceptionHandler {
         while ((e instanceof CommandExecutionException || e instanceof java.util.concurrent.CompletionException
                 || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
             e = e.getCause();
-        }
-        if (e instanceof CommandExecutionException cee && cee.getDetails().isPresent()
-                && cee.getDetails().get() instanceof DomainException d) {
-            return d;
         }
         return e;
     }
@@ -105,12 +139,51 @@ public class ApiExceptionHandler implements WebExceptionHandler {
         return null;
     }
 
-    private static String inputMessage(ServerWebInputException input) {
-        Throwable cause = input.getMostSpecificCause();
-        if (cause instanceof DomainException d) {
-            return d.getMessage();
+    static boolean unavailable(Throwable failure) {
+        return UNAVAILABLE.stream().anyMatch(type -> causedBy(failure, type));
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 20; t = t.getCause() == t ? null : t.getCause(), depth++) {
+            if (type.isInstance(t)) {
+                return true;
+            }
         }
-        return input.getReason() != null ? input.getReason() : "The request is invalid";
+        return false;
+    }
+
+    private static String inputMessage(ServerWebInputException input) {
+        if (input instanceof MissingRequestValueException missing) {
+            return "The " + missing.getLabel() + " '" + missing.getName() + "' is required";
+        }
+        if (input instanceof UnsatisfiedRequestParameterException) {
+            return "The query parameters do not fit this operation";
+        }
+        if (input.getMethodParameter() != null && input.getMethodParameter().hasParameterAnnotation(
+                org.springframework.web.bind.annotation.RequestBody.class)) {
+            return BODY_MESSAGE;
+        }
+        if (input.getMethodParameter() != null) {
+            return "A path or query parameter has the wrong form";
+        }
+        return BODY_MESSAGE;
+    }
+
+    /** Headers Spring computed for the refusal ({@code Allow} for a 405, {@code Accept} for a 415). */
+    private static void copyHeaders(ResponseStatusException rse, ServerWebExchange exchange) {
+        HttpHeaders headers = rse.getHeaders();
+        if (!exchange.getResponse().isCommitted()) {
+            headers.forEach((name, values) -> exchange.getResponse().getHeaders().put(name, values));
+        }
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
     static HttpStatus status(DomainException d) {
@@ -120,19 +193,6 @@ public class ApiExceptionHandler implements WebExceptionHandler {
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case CONFLICT -> HttpStatus.CONFLICT;
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
-        };
-    }
-
-    private static String codeFor(HttpStatusCode status) {
-        return switch (status.value()) {
-            case 400 -> "invalid_request";
-            case 401 -> "unauthenticated";
-            case 403 -> "forbidden";
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            case 409 -> "conflict";
-            case 415 -> "unsupported_media_type";
-            default -> "error";
         };
     }
 }

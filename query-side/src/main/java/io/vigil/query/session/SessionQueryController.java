@@ -9,8 +9,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -55,13 +55,18 @@ class SessionQueryController {
         return readable(id, CurrentUser.of(jwt)).map(row -> EngineerSessionView.of(row, Instant.now()));
     }
 
-    /** Authorisation happens on the first read, before anything is written, so refusals are plain JSON errors. */
+    /**
+     * Authorisation happens on the first read, before anything is written, so refusals are plain JSON errors. A
+     * session that is over answers 204: a browser's {@code EventSource} stops reconnecting on it, where a stream
+     * that sent the final view and closed would be reopened every few seconds for good.
+     */
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<EngineerSessionView>> events(@PathVariable String id, @AuthenticationPrincipal Jwt jwt,
-                                                      ServerHttpResponse response) {
-        // nginx buffers proxied responses by default, which would hold events back until the buffer fills
-        response.getHeaders().set("X-Accel-Buffering", "no");
-        return readable(id, CurrentUser.of(jwt)).flatMapMany(stream::follow);
+    Mono<ResponseEntity<Flux<ServerSentEvent<EngineerSessionView>>>> events(@PathVariable String id,
+                                                                          @AuthenticationPrincipal Jwt jwt) {
+        return readable(id, CurrentUser.of(jwt)).map(row -> row.status().over()
+                ? ResponseEntity.noContent().build()
+                // nginx buffers proxied responses by default, which would hold events back until the buffer fills
+                : ResponseEntity.ok().header("X-Accel-Buffering", "no").body(stream.follow(row)));
     }
 
     private Mono<SessionRow> readable(String id, CurrentUser user) {
