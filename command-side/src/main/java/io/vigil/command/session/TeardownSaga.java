@@ -163,6 +163,10 @@ public class TeardownSaga extends VmSaga {
         step = nextStep;
         startPolling();
         if (step == Step.DONE) {
+            if (vmid == null && keptVmId != null) {
+                // the session's VM was the owner's kept VM, and it is gone (lost outside Vigil)
+                send(new RecordKeptVmDeleted(new KeptVmId(keptVmId), "the VM is gone from the cluster"));
+            }
             send(new RecordVmDestroyed(sessionId));
             finish();
             return;

@@ -178,6 +178,16 @@ class TeardownSagaTest {
     }
 
     @Test
+    void a_kept_vm_lost_while_a_session_used_it_is_no_longer_kept() {
+        TeardownStarted lost = new TeardownStarted(id, NODE, null, null, null, false, "vigil-keep-alice-9",
+                new UserId("alice"), new TemplateId("ubuntu-22-04"), UBUNTU);
+        fixture.givenNoPriorActivity()
+                .whenPublishingA(lost)
+                .expectDispatchedCommands(new io.vigil.core.keptvm.RecordKeptVmDeleted(new KeptVmId("vigil-keep-alice-9"),
+                        "the VM is gone from the cluster"), new RecordVmDestroyed(id));
+    }
+
+    @Test
     void a_proxmox_that_keeps_refusing_is_retried_then_the_vm_is_handed_to_the_reconciler() throws Exception {
         SagaHarness.RunningVm vm = harness.runningVm(id);
         harness.proxmox.setFaults(ProxmoxSimConfig.Faults.NONE.withHttp5xx(1.0));
