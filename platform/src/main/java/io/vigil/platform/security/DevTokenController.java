@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -26,7 +27,10 @@ class DevTokenController {
 
     @PostMapping("/api/v1/dev/tokens")
     @ResponseStatus(HttpStatus.CREATED)
-    TokenIssuer.IssuedToken issue(@RequestBody(required = false) TokenRequest request) {
+    TokenIssuer.IssuedToken issue(ServerHttpRequest http, @RequestBody(required = false) TokenRequest request) {
+        if (!DevTokenLoopbackFilter.fromLoopback(http)) {
+            throw DevTokenLoopbackFilter.notFound();
+        }
         if (request == null) {
             throw DomainException.invalid("invalid_body", "a JSON body {\"user\", \"roles\"} is required");
         }

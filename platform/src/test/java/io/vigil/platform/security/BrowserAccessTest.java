@@ -88,6 +88,18 @@ class BrowserAccessTest extends PlatformWebTest {
     }
 
     @Test
+    void no_spelling_of_the_development_token_path_reaches_it_from_another_machine() {
+        WebTestClient remote = from(new InetSocketAddress("203.0.113.7", 51234));
+        for (String spelling : java.util.List.of("/api/v1/dev/tok%65ns", "/api/v1/dev/tokens;x=1", "/api/v1/dev%2Ftokens",
+                "/api/v1/dev/./tokens", "/api/v1//dev/tokens", "/api/v1/dev/tokens/", "/API/v1/dev/tokens")) {
+            String body = remote.post().uri(java.net.URI.create(spelling)).contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("user", "mallory", "roles", java.util.List.of("admin")))
+                    .exchange().expectBody(String.class).returnResult().getResponseBody();
+            assertThat(body).as(spelling).doesNotContain("token\"").contains("\"error\"");
+        }
+    }
+
+    @Test
     void loopback_is_judged_by_the_connections_own_peer() {
         assertThat(DevTokenLoopbackFilter.fromLoopback(request(new InetSocketAddress("127.0.0.1", 4000)))).isTrue();
         assertThat(DevTokenLoopbackFilter.fromLoopback(request(new InetSocketAddress("127.8.9.10", 4000)))).isTrue();
