@@ -3,7 +3,6 @@ package io.vigil.platform.axon;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.ConfigurationScopeAwareProvider;
-import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.DeadlineManagerSpanFactory;
 import org.axonframework.deadline.dbscheduler.DbSchedulerDeadlineManager;
 import org.axonframework.serialization.Serializer;
@@ -23,7 +22,7 @@ import org.springframework.context.annotation.Bean;
 public class DeadlineAutoConfiguration {
 
     @Bean
-    DeadlineManager deadlineManager(Scheduler scheduler, org.axonframework.config.Configuration configuration,
+    TolerantDeadlineManager deadlineManager(Scheduler scheduler, org.axonframework.config.Configuration configuration,
                                     Serializer serializer, TransactionManager transactionManager,
                                     DeadlineManagerSpanFactory spanFactory) {
         DbSchedulerDeadlineManager.Builder builder = DbSchedulerDeadlineManager.builder()

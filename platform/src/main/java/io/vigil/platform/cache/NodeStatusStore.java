@@ -1,5 +1,6 @@
 package io.vigil.platform.cache;
 
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,20 +28,22 @@ public class NodeStatusStore {
         this.json = json;
     }
 
+    /** Deletes the hash and writes the new fields in one script: Redis runs a script as one atomic step. */
+    private static final String REPLACE = "redis.call('DEL', KEYS[1]) "
+            + "if #ARGV > 0 then redis.call('HSET', KEYS[1], unpack(ARGV)) end return 'OK'";
+
     /**
-     * Replaces the cached sample with {@code statuses}: written under a key of its own, then renamed over the
-     * shared one (RENAME is atomic), so a reader never sees half a sample and a node that left the cluster goes.
+     * Replaces the cached sample with {@code statuses} atomically, so a reader never sees half a sample, a node
+     * that left the cluster goes, and a write cut short leaves nothing behind.
      */
     public void saveAll(Collection<NodeStatus> statuses) {
-        if (statuses.isEmpty()) {
-            await(connection.async().del(KEY).toCompletableFuture());
-            return;
-        }
-        Map<String, String> fields = new HashMap<>();
-        statuses.forEach(s -> fields.put(s.node(), json.writeValueAsString(s)));
-        String staging = KEY + ":next:" + java.util.UUID.randomUUID();
-        await(connection.async().hset(staging, fields).toCompletableFuture());
-        await(connection.async().rename(staging, KEY).toCompletableFuture());
+        List<String> fieldsAndValues = new ArrayList<>();
+        statuses.forEach(s -> {
+            fieldsAndValues.add(s.node());
+            fieldsAndValues.add(json.writeValueAsString(s));
+        });
+        await(connection.async().<String>eval(REPLACE, ScriptOutputType.STATUS, new String[]{KEY},
+                fieldsAndValues.toArray(String[]::new)).toCompletableFuture());
     }
 
     /** Blocking read, for callers already off the event loop (admission runs in the command's thread). */

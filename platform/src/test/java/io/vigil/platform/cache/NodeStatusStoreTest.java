@@ -22,7 +22,7 @@ class NodeStatusStoreTest {
     void connect() {
         client = RedisClient.create(TestServices.redisUri() + "/7");
         connection = client.connect();
-        connection.sync().del(NodeStatusStore.KEY);
+        connection.sync().keys(NodeStatusStore.KEY + "*").forEach(key -> connection.sync().del(key));
         store = new NodeStatusStore(connection, JsonMapper.builder().findAndAddModules().build());
     }
 
@@ -43,6 +43,8 @@ class NodeStatusStoreTest {
 
         assertThat(store.loadAll()).containsOnlyKeys("pve-1", "pve-3");
         assertThat(store.loadAll().get("pve-3")).isEqualTo(node("pve-3"));
+        assertThat(connection.sync().keys(NodeStatusStore.KEY + "*")).as("no staging keys left behind")
+                .containsExactly(NodeStatusStore.KEY);
     }
 
     @Test
