@@ -85,6 +85,7 @@ class EndAtAnyMomentTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void fifty_sessions_ended_at_random_moments_of_provisioning_leave_no_vm_no_connection_and_no_stuck_session() {
         proxmox.setLatencies(SLOW_ENOUGH);
         proxmox.setFaults(TEN_PERCENT);
@@ -111,25 +112,37 @@ class EndAtAnyMomentTest {
                 .until(() -> jdbc.queryForObject("SELECT count(*) FROM admission_session WHERE state <> 'GONE'", Integer.class) == 0);
         long quiet = System.nanoTime();
         List<String> statuses = jdbc.queryForList("SELECT status FROM session_view WHERE user_id LIKE 'torture-%'", String.class);
-        int reconcilerRemovals = 0;
+        // What teardown gave up on is the reconciler's: it runs until the cluster is clean (a VM made in the last
+        // few seconds shows in the cluster listing without a name until the nodes' next statistics pass).
+        List<Map<String, Object>> findings = new ArrayList<>();
         String admin = token("root", Role.ADMIN);
-        for (int run = 0; run < 5 && !clean(); run++) {
-            Map<String, Object> report = http.post().uri("/api/v1/admin/reconcile").header("Authorization", "Bearer " + admin)
-                    .exchange().expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody();
-            reconcilerRemovals += ((List<?>) report.get("findings")).size();
-        }
         proxmox.setFaults(Faults.NONE);
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                if (!clean()) {
+                    Map<String, Object> report = http.post().uri("/api/v1/admin/reconcile").header("Authorization", "Bearer " + admin)
+                            .exchange().expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody();
+                    ((List<?>) report.get("findings")).forEach(f -> findings.add((Map<String, Object>) f));
+                }
+                return clean();
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException stillDirty) {
+            // the assertions below say what is left
+        }
+        int abandoned = jdbc.queryForObject("SELECT count(*) FROM domainevententry WHERE payloadtype LIKE '%VmAbandoned'",
+                Integer.class);
+        long vmsRemoved = findings.stream().filter(f -> "vm".equals(f.get("kind")) && "removed".equals(f.get("outcome"))).count();
 
         assertThat(vigilVms()).as("VMs left behind").isEmpty();
         assertThat(proxmox.vms()).as("unnamed clones left behind").noneMatch(vm -> vm.name() == null);
         assertThat(guacamole.connections()).as("connections left behind").isEmpty();
         assertThat(statuses).hasSize(50).allMatch(s -> s.equals("ended") || s.equals("failed"));
+        assertThat(vmsRemoved).as("VMs the reconciler found that no teardown had handed it (leaked): " + findings)
+                .isLessThanOrEqualTo(abandoned);
         System.out.printf("end-at-any-moment: 50 sessions, %d ended, %d failed, %d VM tasks, %d abandoned to the reconciler,"
-                        + " %d reconciler findings, quiet after %.1f s%n",
+                        + " %d reconciler findings (%d VMs removed), quiet after %.1f s%n",
                 statuses.stream().filter("ended"::equals).count(), statuses.stream().filter("failed"::equals).count(),
-                proxmox.tasks().size(), jdbc.queryForObject(
-                        "SELECT count(*) FROM domainevententry WHERE payloadtype LIKE '%VmAbandoned'", Integer.class),
-                reconcilerRemovals, (quiet - started) / 1e9);
+                proxmox.tasks().size(), abandoned, findings.size(), vmsRemoved, (quiet - started) / 1e9);
     }
 
     @Test

@@ -123,6 +123,25 @@ class KeptVmLifecycleTest {
                 .exchange().expectStatus().isNotFound().expectBody().jsonPath("$.error.code").isEqualTo("vm_not_found");
     }
 
+    @Test
+    void a_vm_still_being_kept_counts_toward_the_limit() {
+        String ida = token("ida", Role.ENGINEER);
+        Map<String, Object> persistent = Map.of("template_id", "kali", "duration_minutes", 60, "session_type", "persistent");
+        List<String> sessions = List.of(activeSession(ida, persistent), activeSession(ida, persistent));
+        // the guests take their time to shut down: the VMs are being kept, not yet recorded as kept
+        proxmox.setLatencies(ProxmoxSimConfig.Latencies.NONE.withStop(Duration.ofSeconds(5)));
+        try {
+            sessions.forEach(id -> http.delete().uri("/api/v1/sessions/" + id).header("Authorization", "Bearer " + ida)
+                    .exchange().expectStatus().isAccepted());
+            http.post().uri("/api/v1/sessions").header("Authorization", "Bearer " + ida).bodyValue(persistent)
+                    .exchange().expectStatus().isEqualTo(409).expectBody().jsonPath("$.error.code").isEqualTo("kept_vm_limit");
+            assertThat(keptVms(ida)).isEmpty();
+        } finally {
+            proxmox.setLatencies(ProxmoxSimConfig.Latencies.NONE);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> keptVms(ida).size() == 2);
+    }
+
     private long clones() {
         return proxmox.tasks().stream().filter(t -> t.type().equals("qmclone")).count();
     }

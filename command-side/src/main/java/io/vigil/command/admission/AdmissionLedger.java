@@ -152,13 +152,16 @@ public class AdmissionLedger {
 
     /** A failed session holds its VM until teardown removed it; with nothing to remove it holds nothing. */
     @EventHandler
-    void on(SessionFailed event) {
-        state(event.sessionId().value(), event.vmid() == null && event.connectionId() == null ? "GONE" : "ENDING");
+    void on(SessionFailed event, @Timestamp Instant at) {
+        boolean holds = event.vmid() != null || event.connectionId() != null;
+        jdbc.update("UPDATE admission_session SET state = ?, ending_since = ? WHERE session_id = ?",
+                holds ? "ENDING" : "GONE", holds ? ts(at) : null, event.sessionId().value());
     }
 
     @EventHandler
     void on(TeardownStarted event) {
-        jdbc.update("UPDATE admission_session SET teardown_started = true WHERE session_id = ?", event.sessionId().value());
+        jdbc.update("UPDATE admission_session SET teardown_started = true, keeps = ? WHERE session_id = ?",
+                event.keep() && event.keptVmId() == null, event.sessionId().value());
     }
 
     @EventHandler
@@ -271,14 +274,15 @@ public class AdmissionLedger {
     }
 
     /**
-     * The VMs a user keeps, plus the live persistent sessions that will keep theirs (not those started from a
-     * kept VM: that one is counted already).
+     * The VMs a user keeps, plus the persistent sessions that will keep theirs: live ones, and ending ones whose
+     * teardown keeps the VM until it is recorded as kept (not those started from a kept VM: that one is counted
+     * already).
      */
     public int keptOrToBeKept(UserId user) {
         Integer n = jdbc.queryForObject("""
                 SELECT (SELECT count(*) FROM admission_kept_vm WHERE owner = ? AND state <> 'DELETED')
                      + (SELECT count(*) FROM admission_session WHERE user_id = ? AND session_type = ?
-                          AND from_kept_vm IS NULL AND state NOT IN ('ENDING', 'GONE'))""",
+                          AND from_kept_vm IS NULL AND state <> 'GONE' AND (NOT teardown_started OR keeps))""",
                 Integer.class, user.value(), user.value(), SessionType.PERSISTENT.name());
         return n == null ? 0 : n;
     }

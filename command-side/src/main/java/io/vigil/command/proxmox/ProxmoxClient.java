@@ -1,5 +1,6 @@
 package io.vigil.command.proxmox;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,17 @@ public class ProxmoxClient {
         return power(node, vmid, "shutdown", new LinkedMultiValueMap<>());
     }
 
+    /**
+     * ACPI shutdown, and a hard stop if the guest has not shut down after {@code timeout} ({@code forceStop=1}):
+     * the guest gets to flush its disks, and the task still ends within a bound.
+     */
+    public Mono<String> shutdown(String node, int vmid, Duration timeout) {
+        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+        form.add("timeout", String.valueOf(Math.max(1, timeout.toSeconds())));
+        form.add("forceStop", "1");
+        return power(node, vmid, "shutdown", form);
+    }
+
     /** Hibernate: the VM ends stopped with {@code lock: suspended}, its RAM saved to disk. */
     public Mono<String> suspendToDisk(String node, int vmid) {
         MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
@@ -113,7 +125,7 @@ public class ProxmoxClient {
         return http.get("/nodes/{node}/qemu/{vmid}/status/current", node, vmid)
                 .map(d -> new VmStatus(text(d, "status"), text(d, "qmpstatus"), text(d, "lock"),
                         d.path("cpu").asDouble(0), d.path("mem").asLong(0), d.path("maxmem").asLong(0),
-                        d.path("uptime").asLong(0)));
+                        d.path("uptime").asLong(0), text(d, "name")));
     }
 
     /** The task's state, asked of the node that runs it (the one the UPID names): no other node knows it. */
@@ -144,6 +156,14 @@ public class ProxmoxClient {
 
     /** The storages of the template's disks: each {@code scsiN/virtioN/sataN/ideN/efidisk0/tpmstate0} volume's. */
     public Mono<List<String>> diskStorages(String node, int vmid) {
+        return disks(node, vmid).map(VmDisks::storages);
+    }
+
+    /**
+     * From the VM's config, read now: whether it is a template ({@code template: 1}; the cluster listing's flag
+     * comes from the statistics pass and lags) and the storages of its disks.
+     */
+    public Mono<VmDisks> disks(String node, int vmid) {
         return http.get("/nodes/{node}/qemu/{vmid}/config", node, vmid).map(config -> {
             List<String> storages = new ArrayList<>();
             for (var field : config.properties()) {
@@ -157,8 +177,12 @@ public class ProxmoxClient {
                     }
                 }
             }
-            return List.copyOf(storages);
+            return new VmDisks("1".equals(config.path("template").asString("0")), List.copyOf(storages));
         });
+    }
+
+    /** @see #disks */
+    public record VmDisks(boolean template, List<String> storages) {
     }
 
     /** Which storages are shared between nodes ({@code GET /storage}: Proxmox sets {@code shared} for them). */

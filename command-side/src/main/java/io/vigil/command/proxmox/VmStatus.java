@@ -6,9 +6,10 @@ package io.vigil.command.proxmox;
   * @param status    "running" or "stopped"
   * @param qmpstatus QEMU's view: "running", "paused", "stopped", ...
   * @param lock      e.g. "clone", "suspended" (hibernated); null when not locked
+  * @param name      the config's name, read now (the cluster listing's lags); null for a clone in progress
   */
 public record VmStatus(String status, String qmpstatus, String lock, double cpu, long mem,
-                                              long maxmem, long uptime) {
+                       long maxmem, long uptime, String name) {
 
     public boolean running() {
         return "running".equals(status);
@@ -21,5 +22,9 @@ public record VmStatus(String status, String qmpstatus, String lock, double cpu,
     /** Suspended to disk: stopped, RAM saved, resumed by {@code resume} (or {@code start}). */
     public boolean hibernated() {
         return "suspended".equals(lock);
+    }
+
+    public boolean cloning() {
+        return "clone".equals(lock);
     }
 }

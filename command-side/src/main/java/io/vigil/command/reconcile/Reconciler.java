@@ -9,6 +9,7 @@ import io.vigil.command.session.VmOperations.Removal;
 import io.vigil.core.DomainException;
 import io.vigil.core.UserId;
 import io.vigil.core.reconcile.Finding;
+import io.vigil.core.reconcile.RecordOrphanRemoved;
 import io.vigil.core.reconcile.RecordReconciliation;
 import io.vigil.core.reconcile.ReconciliationReport;
 import io.vigil.core.session.HandOverTeardown;
@@ -42,11 +43,18 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Finds and removes what no live session or kept VM holds: {@code vigil-*} VMs in Proxmox and Vigil's Guacamole
  * connections (left by a teardown that gave up, a crash of an older version, a database restored from a backup),
- * and ends the sessions whose VM disappeared outside Vigil. Each removal is an event; the run's report is one too.
+ * and ends the sessions whose VM disappeared outside Vigil. Each removal is an event the moment it is done; the
+ * run's report is one too.
  * <p>
- * The cluster is listed before the database is read: a VMID is recorded before its clone starts, so every VM the
+ * What is held is read after the cluster is listed: a VMID is recorded before its clone starts, so every VM the
  * listing shows is already held in what is read next, and a live session's new VM is never taken for an orphan. A
- * clone still in progress (no name yet) is never touched. If the cluster cannot be listed, nothing is removed.
+ * VM named for a session that is not over is held too, whatever VMID it has (sessions of an older version have
+ * none recorded). A VM without a name in the listing (a clone in progress, or one the nodes' statistics have not
+ * seen yet) is left for the next run. If the cluster cannot be listed, nothing is removed.
+ * <p>
+ * A session counts as lost only if it was settled (active, hibernating) before the listing, still is after it,
+ * and its VM is still missing when looked for once more: a session that became active while the run listed the
+ * cluster has a VM the listing could not show.
  */
 @Component
 public class Reconciler {
@@ -91,6 +99,7 @@ public class Reconciler {
         String runId = UUID.randomUUID().toString();
         Instant started = clock.instant();
         List<String> errors = new ArrayList<>();
+        Map<SessionId, LiveSession> settledBefore = held().settled;
         List<ClusterVm> cluster = null;
         List<GuacamoleClient.Connection> connections = null;
         try {
@@ -110,12 +119,14 @@ public class Reconciler {
             List<ClusterVm> ours = cluster.stream().filter(vm -> !vm.template() && vm.name() != null
                     && vm.name().startsWith(PREFIX)).toList();
             vmsSeen = ours.size();
-            List<ClusterVm> orphans = ours.stream().filter(vm -> !held.vmids.contains(vm.vmid())).toList();
+            List<ClusterVm> orphans = ours.stream()
+                    .filter(vm -> !held.vmids.contains(vm.vmid()) && !held.vmNames.contains(vm.name())).toList();
             Flux.fromIterable(orphans)
                     .flatMap(vm -> Mono.fromCallable(() -> removeOrphan(vm)).subscribeOn(Schedulers.boundedElastic()), 4)
+                    .doOnNext(f -> recordIfRemoved(runId, f, actor))
                     .doOnNext(findings::add)
                     .blockLast();
-            findings.addAll(endLostSessions(cluster, held, actor));
+            findings.addAll(endLostSessions(cluster, settledBefore, held, actor));
         }
         int connectionsSeen = 0;
         if (connections != null) {
@@ -125,7 +136,9 @@ public class Reconciler {
                 }
                 connectionsSeen++;
                 if (!held.connectionNames.contains(c.name())) {
-                    findings.add(removeConnection(c));
+                    Finding removed = removeConnection(c);
+                    recordIfRemoved(runId, removed, actor);
+                    findings.add(removed);
                 }
             }
         }
@@ -141,16 +154,24 @@ public class Reconciler {
         return report;
     }
 
-    /** What live sessions and kept VMs hold now: VMIDs, and the names of the connections sessions may have. */
+    /**
+     * What live sessions and kept VMs hold now: VMIDs, the names of their VMs, and the names of the connections
+     * sessions may have.
+     */
     private Held held() {
         Set<Integer> vmids = new HashSet<>(jdbc.queryForList(
                 "SELECT vmid FROM admission_session WHERE state <> 'GONE' AND vmid IS NOT NULL", Integer.class));
-        vmids.addAll(jdbc.queryForList("SELECT vmid FROM admission_kept_vm WHERE state <> 'DELETED'", Integer.class));
+        Set<String> vmNames = new HashSet<>();
+        jdbc.query("SELECT kept_vm_id, vmid FROM admission_kept_vm WHERE state <> 'DELETED'", rs -> {
+            vmids.add(rs.getInt("vmid"));
+            vmNames.add(rs.getString("kept_vm_id"));
+        });
         Set<String> names = new HashSet<>();
         Map<SessionId, LiveSession> live = new HashMap<>();
         jdbc.query("SELECT session_id, state, vmid, node FROM admission_session WHERE state <> 'GONE'", rs -> {
             SessionId id = new SessionId(rs.getString("session_id"));
             String state = rs.getString("state");
+            vmNames.add(id.vmName());
             if (!"HIBERNATING".equals(state)) {
                 names.add(id.vmName());
             }
@@ -159,20 +180,38 @@ public class Reconciler {
                 live.put(id, new LiveSession(id, vmid, rs.getString("node")));
             }
         });
-        return new Held(vmids, names, live);
+        return new Held(vmids, vmNames, names, live);
     }
 
-    private record Held(Set<Integer> vmids, Set<String> connectionNames, Map<SessionId, LiveSession> settled) {
+    private record Held(Set<Integer> vmids, Set<String> vmNames, Set<String> connectionNames,
+                        Map<SessionId, LiveSession> settled) {
+    }
+
+    /** A removal is on record the moment it is done; failing to record it does not stop the run. */
+    private void recordIfRemoved(String runId, Finding finding, UserId actor) {
+        if (!Finding.REMOVED.equals(finding.outcome())) {
+            return;
+        }
+        try {
+            send(new RecordOrphanRemoved(runId, finding), actor);
+        } catch (RuntimeException e) {
+            log.error("Reconciliation {}: removal of {} {} could not be recorded: {}", runId, finding.kind(),
+                    finding.name(), e.getMessage());
+        }
     }
 
     private record LiveSession(SessionId id, int vmid, String node) {
     }
 
-    /** Stops (if it runs) and destroys one orphan, following each task; bounded by the removal timeout. */
+    /**
+     * Stops (if it runs) and destroys one orphan, following each task; bounded by the removal timeout. An orphan
+     * found gone, or renamed, at the first look was not removed by this run.
+     */
     private Finding removeOrphan(ClusterVm orphan) {
         String why = "no live session or kept VM holds VMID " + orphan.vmid();
         Instant giveUp = clock.instant().plus(properties.removalTimeout());
         String task = null;
+        boolean acted = false;
         try {
             while (clock.instant().isBefore(giveUp)) {
                 if (task != null) {
@@ -188,11 +227,16 @@ public class Reconciler {
                 }
                 Removal step = vms.removalStep(orphan.vmid(), Set.of(orphan.name()), null);
                 if (step instanceof Removal.Done done) {
+                    if (!acted) {
+                        boolean gone = "gone".equals(done.how());
+                        return vmFinding(orphan, gone ? Finding.ALREADY_GONE : Finding.LEFT_ALONE, why + "; " + done.how());
+                    }
                     log.info("Reconciler removed orphan VM {} ({}) on {}: {}", orphan.vmid(), orphan.name(), orphan.node(), done.how());
                     return vmFinding(orphan, Finding.REMOVED, why);
                 }
                 if (step instanceof Removal.Task started) {
                     task = started.upid();
+                    acted = true;
                 }
                 pause();
             }
@@ -210,18 +254,29 @@ public class Reconciler {
         Mono.delay(LOOK_AGAIN).block();
     }
 
-    /** Active and hibernating sessions (no saga works on them) whose VM the cluster no longer has. */
-    private List<Finding> endLostSessions(List<ClusterVm> cluster, Held held, UserId actor) {
+    /**
+     * Active and hibernating sessions (no saga works on them) whose VM the cluster no longer has: settled before
+     * the listing and after it with the same VM, and still missing at a last look.
+     */
+    private List<Finding> endLostSessions(List<ClusterVm> cluster, Map<SessionId, LiveSession> settledBefore,
+                                          Held held, UserId actor) {
         Set<Integer> present = new HashSet<>();
         cluster.forEach(vm -> present.add(vm.vmid()));
         List<Finding> findings = new ArrayList<>();
-        for (LiveSession s : held.settled.values()) {
-            if (present.contains(s.vmid())) {
+        for (LiveSession s : settledBefore.values()) {
+            if (present.contains(s.vmid()) || !s.equals(held.settled.get(s.id()))) {
                 continue;
+            }
+            try {
+                if (vms.locate(s.vmid()).isPresent()) {
+                    continue;
+                }
+            } catch (RuntimeException e) {
+                continue; // the cluster cannot say now: the next run looks again
             }
             String detail = "VM " + s.vmid() + " is not in the cluster (removed outside Vigil)";
             try {
-                send(new RecordVmLost(s.id(), detail), actor);
+                send(RecordVmLost.byReconciler(s.id(), detail), actor);
                 findings.add(new Finding(Finding.LOST_SESSION, s.id().value(), s.id().value(), s.node(), s.vmid(),
                         Finding.SESSION_ENDED, detail));
             } catch (RuntimeException e) {

@@ -64,7 +64,12 @@ public class TemplatePlacement {
         List<ClusterVm> vms = proxmox.clusterVms().block(CALL_TIMEOUT);
         Map<String, Boolean> shared = proxmox.sharedStorages().block(CALL_TIMEOUT);
         for (TemplateRef t : templates) {
-            record(t.templateId(), t.proxmoxVmid(), t.adminNode() == null ? null : new NodeName(t.adminNode()), vms, shared);
+            try {
+                record(t.templateId(), t.proxmoxVmid(), t.adminNode() == null ? null : new NodeName(t.adminNode()), vms, shared);
+            } catch (RuntimeException e) {
+                // one template's node not answering does not keep the others from being placed
+                log.warn("Could not look up template {} (VM {}) now: {}", t.templateId(), t.proxmoxVmid(), e.getMessage());
+            }
         }
     }
 
@@ -79,14 +84,16 @@ public class TemplatePlacement {
 
     private void record(TemplateId id, int vmid, NodeName adminNode, List<ClusterVm> vms, Map<String, Boolean> shared) {
         Optional<ClusterVm> found = vms.stream().filter(vm -> vm.vmid() == vmid).findFirst();
+        // the listing says where the VM is; its config, read now, whether it is a template (the listing's flag lags)
+        ProxmoxClient.VmDisks disks = found.isEmpty() ? null : proxmox.disks(found.get().node(), vmid).block(CALL_TIMEOUT);
         RecordTemplatePlacement placement;
         if (found.isEmpty()) {
             placement = new RecordTemplatePlacement(id, null, false, List.of(), "no VM " + vmid + " in the cluster");
-        } else if (!found.get().template()) {
+        } else if (!disks.template()) {
             placement = new RecordTemplatePlacement(id, null, false, List.of(), "VM " + vmid + " is not a template");
         } else {
             ClusterVm vm = found.get();
-            List<String> storages = proxmox.diskStorages(vm.node(), vmid).block(CALL_TIMEOUT);
+            List<String> storages = disks.storages();
             boolean allShared = !storages.isEmpty() && storages.stream().allMatch(s -> shared.getOrDefault(s, false));
             String problem = adminNode != null && !adminNode.value().equals(vm.node())
                     ? "set to live on " + adminNode + ", but the cluster shows it on " + vm.node() : null;

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public class HibernationSaga extends VmSaga {
     private static final Logger log = LoggerFactory.getLogger(HibernationSaga.class);
 
-    enum Step { AWAIT_PENDING, SUSPEND, AWAIT_SUSPEND, DISCONNECT, DONE }
+    enum Step { AWAIT_PENDING, SUSPEND, AWAIT_SUSPEND, DISCONNECT, RECORD, DONE }
 
     private SessionId sessionId;
     private String node;
@@ -69,6 +69,11 @@ public class HibernationSaga extends VmSaga {
     /** Ended meanwhile: teardown deletes the VM, suspended or not, once the suspend task (if any) is over. */
     @SagaEventHandler(associationProperty = "sessionId")
     void on(SessionEnding event) {
+        if (step == Step.DONE) {
+            // the last report was sent after the end began, and was the hand-over
+            finish();
+            return;
+        }
         boolean taskRuns = step == Step.AWAIT_SUSPEND || step == Step.AWAIT_PENDING;
         step = Step.DONE;
         send(new HandOverTeardown(sessionId, taskRuns ? upid : null));
@@ -82,6 +87,7 @@ public class HibernationSaga extends VmSaga {
             case SUSPEND -> suspend();
             case AWAIT_SUSPEND -> awaitSuspend();
             case DISCONNECT -> disconnect();
+            case RECORD -> record();
             case DONE -> { }
         }
     }
@@ -96,7 +102,7 @@ public class HibernationSaga extends VmSaga {
     }
 
     private void suspend() {
-        VmStatus status = vm.status(node, vmid).orElseThrow(() -> new StepFailure.Gone("VM " + vmid + " is gone from " + node));
+        VmStatus status = statusWherever(node, vmid, sessionId.vmName(), movedTo -> node = movedTo);
         if (!status.running()) {
             // already on disk (a repeated step), or shut down from inside: either way it holds no RAM
             next(Step.DISCONNECT);
@@ -126,8 +132,13 @@ public class HibernationSaga extends VmSaga {
         if (connection != null) {
             vm.disconnect(connection);
         }
-        step = Step.DONE;
+        next(Step.RECORD);
+    }
+
+    /** Ends on {@link SessionHibernated}, or hands over on {@link SessionEnding} (this report is the hand-over). */
+    private void record() {
         send(new RecordVmHibernated(sessionId));
+        step = Step.DONE;
     }
 
     private void next(Step nextStep) {
@@ -141,12 +152,17 @@ public class HibernationSaga extends VmSaga {
         if (e instanceof StepFailure.Gone) {
             log.warn("Hibernation of session {}: {}; the session ends", sessionId, reason);
             step = Step.DONE;
-            send(new RecordVmLost(sessionId, reason));
+            send(RecordVmLost.bySaga(sessionId, reason));
             finish();
             return;
         }
         if (step == Step.AWAIT_SUSPEND || step == Step.AWAIT_PENDING) {
             step = Step.SUSPEND;
+        }
+        if (step == Step.RECORD) {
+            Duration wait = retryAtLongest();
+            log.warn("Hibernation of session {} could not record the VM on disk: {}; again in {}", sessionId, reason, wait);
+            return;
         }
         Duration wait = StepFailure.isTransient(e) ? retryLater() : null;
         if (wait != null) {
@@ -157,10 +173,10 @@ public class HibernationSaga extends VmSaga {
             // The VM is on disk, which is what the session's state must say; the stale connection is the
             // reconciler's (resume reuses it by name meanwhile), so it is reported rather than undoing the hibernation.
             log.warn("Session {} hibernated, but its Guacamole connection {} stays: {}", sessionId, connectionId, reason);
-            send(new RaiseAdminAlert(sessionId, "Guacamole connection " + connectionId + " of hibernated session "
-                    + sessionId + " could not be removed: " + reason));
-            connectionId = null;
-            disconnect();
+            send(new RaiseAdminAlert(sessionId, "Guacamole connection " + (connectionId != null ? connectionId
+                    : "'" + sessionId.vmName() + "'") + " of hibernated session " + sessionId
+                    + " could not be removed: " + reason));
+            next(Step.RECORD);
             return;
         }
         log.warn("Hibernation of session {} failed for good at {}: {}", sessionId, step, reason);

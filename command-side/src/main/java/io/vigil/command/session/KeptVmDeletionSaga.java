@@ -50,9 +50,10 @@ public class KeptVmDeletionSaga extends VmSaga {
         record(null);
     }
 
+    /** Sent again by the next retry if it fails (the report is idempotent). */
     private void record(String failure) {
-        done = true;
         send(new RecordKeptVmDeleted(keptVmId, failure));
+        done = true;
         finish();
     }
 

@@ -1,7 +1,6 @@
 package io.vigil.command.session;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import io.vigil.command.proxmox.ClusterVm;
 import io.vigil.command.proxmox.ProxmoxException;
 import io.vigil.command.proxmox.TaskStatus;
 import io.vigil.core.session.ActivateSession;
@@ -181,7 +180,7 @@ public class ProvisioningSaga extends VmSaga {
 
     /** A kept VM takes the session's name (so teardown and the reconciler know whose it is now), then starts. */
     private void renameKeptVm() {
-        ClusterVm kept = vm.locate(vmid).filter(v -> VmOperations.ours(v, Set.of(keptVmId, sessionId.vmName())))
+        VmOperations.FoundVm kept = vm.find(vmid).filter(v -> v.ours(Set.of(keptVmId, sessionId.vmName())))
                 .orElseThrow(() -> new StepFailure.Gone("Kept VM " + keptVmId + " (VMID " + vmid + ") is gone"));
         node = kept.node();
         if (!sessionId.vmName().equals(kept.name())) {
@@ -258,8 +257,8 @@ public class ProvisioningSaga extends VmSaga {
         Duration wait = StepFailure.isTransient(e) ? retryLater() : null;
         if (wait == null) {
             log.warn("Provisioning of session {} failed for good at {}: {}", sessionId, step, reason);
-            step = Step.DONE;
             send(new FailSession(sessionId, code, reason));
+            step = Step.DONE;
             return;
         }
         log.info("Provisioning of session {} hit '{}' at {}; retry {} in {}", sessionId, reason, step, failures, wait);

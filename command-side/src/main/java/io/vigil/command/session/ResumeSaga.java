@@ -1,6 +1,8 @@
 package io.vigil.command.session;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import io.vigil.command.HibernationProperties;
 import io.vigil.command.proxmox.TaskStatus;
 import io.vigil.command.proxmox.VmStatus;
@@ -32,8 +34,13 @@ import org.springframework.beans.factory.annotation.Autowired;
  * <p>
  * One clock bounds all of it, retries included: {@code resume-wait-limit} (30 s) from {@link ResumeStarted} to
  * active or {@link ResumeFailed}. Someone is waiting, so a Proxmox error is tried again after a short back-off
- * within that clock, never after provisioning's long retries. When the clock runs out the resume fails at once;
- * a VM that started (or may still start) goes back to disk through a hibernation, which takes the VM over.
+ * within that clock, never after provisioning's long retries. The clock is read between steps: a call to Proxmox
+ * or Guacamole already in flight when it runs out is allowed its own timeout (20 s) before the resume fails, so
+ * the user hears at the latest one call timeout after the limit. A VM that started (or may still start) goes
+ * back to disk through a hibernation, which takes the VM over.
+ * <p>
+ * If the session begins ending meanwhile, the saga hands the VM to teardown when it sees the end; a report it
+ * sends after the end began ({@link CompleteResume}, {@link FailResume}) is taken as that hand-over.
  */
 @Saga
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
@@ -41,7 +48,22 @@ import org.springframework.beans.factory.annotation.Autowired;
 public class ResumeSaga extends VmSaga {
     private static final Logger log = LoggerFactory.getLogger(ResumeSaga.class);
 
-    enum Step { RESUME, AWAIT_TASK, AWAIT_GUEST, CONNECT, DONE }
+    enum Step {
+        RESUME, AWAIT_TASK, AWAIT_GUEST, CONNECT, GIVE_UP, DONE;
+
+        /**
+         * Steps an older version stored: its resume task wait is ours; it undid a failed resume itself (suspend
+         * again), which is the hibernation saga's work now, so such a resume gives up and hands the VM to it.
+         */
+        @JsonCreator
+        static Step of(String name) {
+            return switch (name) {
+                case "AWAIT_RESUME" -> AWAIT_TASK;
+                case "UNDO", "AWAIT_UNDO" -> GIVE_UP;
+                default -> valueOf(name);
+            };
+        }
+    }
 
     @Autowired
     private transient HibernationProperties hibernation;
@@ -53,6 +75,7 @@ public class ResumeSaga extends VmSaga {
     private String guestAddress;
     private Step step;
     private String upid;
+    @JsonAlias("failure")
     private String lastError;
 
     @StartSaga
@@ -81,7 +104,12 @@ public class ResumeSaga extends VmSaga {
     /** Ended meanwhile: teardown takes the VM, once a resume task that may still run is over. */
     @SagaEventHandler(associationProperty = "sessionId")
     void on(SessionEnding event) {
-        boolean taskRuns = step == Step.AWAIT_TASK;
+        if (step == Step.DONE) {
+            // the last report was sent after the end began, and was the hand-over
+            finish();
+            return;
+        }
+        boolean taskRuns = step == Step.AWAIT_TASK || step == Step.GIVE_UP;
         step = Step.DONE;
         send(new HandOverTeardown(sessionId, taskRuns ? upid : null));
         finish();
@@ -94,12 +122,14 @@ public class ResumeSaga extends VmSaga {
             case AWAIT_TASK -> awaitTask();
             case AWAIT_GUEST -> awaitGuest();
             case CONNECT -> connect();
+            case GIVE_UP -> giveUp(new StepFailure.TaskFailed(lastError != null ? lastError : "the resume failed"),
+                    lastError != null ? lastError : "the resume failed");
             case DONE -> { }
         }
     }
 
     private void resume() {
-        VmStatus status = vm.status(node, vmid).orElseThrow(() -> new StepFailure.Gone("VM " + vmid + " is gone from " + node));
+        VmStatus status = statusWherever(node, vmid, sessionId.vmName(), movedTo -> node = movedTo);
         if (status.running()) {
             step = Step.AWAIT_GUEST;
             awaitGuest();
@@ -137,10 +167,11 @@ public class ResumeSaga extends VmSaga {
         connect();
     }
 
+    /** Found by name when repeated, so a report that failed is sent again with the same connection. */
     private void connect() {
         String connectionId = vm.connectGuest(sessionId.vmName(), protocol, guestAddress);
-        step = Step.DONE;
         send(new CompleteResume(sessionId, connectionId, vm.clientUrl(connectionId)));
+        step = Step.DONE;
     }
 
     private void lookAgain(String waitingFor) {
@@ -153,7 +184,7 @@ public class ResumeSaga extends VmSaga {
         if (e instanceof StepFailure.Gone) {
             log.warn("Resume of session {}: {}; the session ends", sessionId, reason);
             step = Step.DONE;
-            send(new RecordVmLost(sessionId, reason));
+            send(RecordVmLost.bySaga(sessionId, reason));
             finish();
             return;
         }
@@ -173,13 +204,13 @@ public class ResumeSaga extends VmSaga {
 
     /** Within the clock, or not at all: the user is told now, and a VM that may be running goes back to disk. */
     private void giveUp(RuntimeException e, String reason) {
-        boolean taskRuns = step == Step.AWAIT_TASK && !taskFinished();
+        boolean taskRuns = (step == Step.AWAIT_TASK || step == Step.GIVE_UP) && upid != null && !taskFinished();
         boolean running = taskRuns || step == Step.AWAIT_GUEST || step == Step.CONNECT || vmRunsOrUnknown();
         FailureCode code = e instanceof StepFailure.TimedOut ? FailureCode.RESUME_TIMED_OUT : FailureCode.RESUME_FAILED;
         String detail = lastError == null || reason.contains(lastError) ? reason : reason + " (last error: " + lastError + ")";
         log.warn("Resume of session {} failed at {}: {}", sessionId, step, detail);
-        step = Step.DONE;
         send(new FailResume(sessionId, code, detail, running, taskRuns ? upid : null));
+        step = Step.DONE;
         finish();
     }
 

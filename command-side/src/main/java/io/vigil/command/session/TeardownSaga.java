@@ -1,6 +1,7 @@
 package io.vigil.command.session;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import io.vigil.command.KeptVmProperties;
 import io.vigil.command.proxmox.ProxmoxException;
 import io.vigil.command.proxmox.TaskStatus;
@@ -13,6 +14,7 @@ import io.vigil.core.keptvm.ReturnKeptVm;
 import io.vigil.core.node.NodeName;
 import io.vigil.core.session.AbandonVm;
 import io.vigil.core.session.RecordVmDestroyed;
+import io.vigil.core.session.RaiseAdminAlert;
 import io.vigil.core.session.RecordVmKept;
 import io.vigil.core.session.SessionId;
 import io.vigil.core.session.TeardownStarted;
@@ -36,7 +38,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  * stopped and renamed {@code vigil-keep-<user>-<n>} for its owner.
  * <p>
  * Teardown never gives up silently: after its retries the VM is handed to the reconciler ({@link AbandonVm}), the
- * session is over all the same, and admins get an alert.
+ * session is over all the same, and admins get an alert. A VM its owner keeps is never handed over to be removed:
+ * admins are alerted and teardown goes on trying, at the longest back-off, until Proxmox lets it keep the VM.
  */
 @Saga
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
@@ -44,7 +47,21 @@ import org.springframework.beans.factory.annotation.Autowired;
 public class TeardownSaga extends VmSaga {
     private static final Logger log = LoggerFactory.getLogger(TeardownSaga.class);
 
-    enum Step { AWAIT_PENDING, DISCONNECT, REMOVE, DONE }
+    enum Step {
+        AWAIT_PENDING, DISCONNECT, REMOVE, RECORD, DONE;
+
+        /** Steps of the teardown an older version stored (stop, then delete) are all removal now. */
+        @JsonCreator
+        static Step of(String name) {
+            return switch (name) {
+                case "STOP", "AWAIT_STOP", "DELETE", "AWAIT_DELETE" -> REMOVE;
+                default -> valueOf(name);
+            };
+        }
+    }
+
+    /** How the VM left: what {@link Step#RECORD} reports. */
+    enum Outcome { REMOVED, KEPT, ABANDONED }
 
     @Autowired
     private transient KeptVmProperties keptVms;
@@ -61,6 +78,9 @@ public class TeardownSaga extends VmSaga {
     private TemplateId templateId;
     private TemplateSpec template;
     private Step step;
+    private Outcome outcome;
+    private String detail;
+    private boolean keepAlerted;
 
     @StartSaga
     @SagaEventHandler(associationProperty = "sessionId")
@@ -86,6 +106,7 @@ public class TeardownSaga extends VmSaga {
             case AWAIT_PENDING -> awaitPending();
             case DISCONNECT -> disconnect();
             case REMOVE -> remove();
+            case RECORD -> record();
             case DONE -> { }
         }
     }
@@ -119,7 +140,12 @@ public class TeardownSaga extends VmSaga {
             vm.disconnect(connection);
         }
         connectionId = null;
-        next(vmid == null ? Step.DONE : Step.REMOVE);
+        if (vmid == null) {
+            // nothing to remove; a kept VM the session used is gone (lost outside Vigil)
+            finishWith(Outcome.REMOVED, "the VM is gone from the cluster");
+            return;
+        }
+        next(Step.REMOVE);
     }
 
     private void remove() {
@@ -135,15 +161,34 @@ public class TeardownSaga extends VmSaga {
             return;
         }
         log.info("Teardown of session {}: VM {} {}", sessionId, vmid, done.how());
-        step = Step.DONE;
-        if (done.kept()) {
-            recordKept();
-        } else {
-            if (keptVmId != null) {
-                send(new RecordKeptVmDeleted(new KeptVmId(keptVmId), "the VM is gone: " + done.how()));
+        finishWith(done.kept() ? Outcome.KEPT : Outcome.REMOVED, "the VM is gone: " + done.how());
+    }
+
+    private void finishWith(Outcome how, String why) {
+        outcome = how;
+        detail = why;
+        next(Step.RECORD);
+    }
+
+    /** The last step: every report is idempotent, so after a failure the whole step is sent again. */
+    private void record() {
+        switch (outcome) {
+            case KEPT -> recordKept();
+            case REMOVED -> {
+                if (keptVmId != null) {
+                    send(new RecordKeptVmDeleted(new KeptVmId(keptVmId), detail));
+                }
+                send(new RecordVmDestroyed(sessionId));
             }
-            send(new RecordVmDestroyed(sessionId));
+            case ABANDONED -> {
+                if (keptVmId != null) {
+                    send(new RecordKeptVmDeleted(new KeptVmId(keptVmId),
+                            "teardown of session " + sessionId + " gave up: " + detail));
+                }
+                send(new AbandonVm(sessionId, detail));
+            }
         }
+        step = Step.DONE;
         finish();
     }
 
@@ -162,15 +207,6 @@ public class TeardownSaga extends VmSaga {
     private void next(Step nextStep) {
         step = nextStep;
         startPolling();
-        if (step == Step.DONE) {
-            if (vmid == null && keptVmId != null) {
-                // the session's VM was the owner's kept VM, and it is gone (lost outside Vigil)
-                send(new RecordKeptVmDeleted(new KeptVmId(keptVmId), "the VM is gone from the cluster"));
-            }
-            send(new RecordVmDestroyed(sessionId));
-            finish();
-            return;
-        }
         advance();
     }
 
@@ -183,6 +219,12 @@ public class TeardownSaga extends VmSaga {
             next(Step.DISCONNECT);
             return;
         }
+        if (step == Step.RECORD) {
+            Duration wait = retryAtLongest();
+            log.warn("Teardown of session {} could not record that the VM is {}: {}; again in {}", sessionId,
+                    outcome.name().toLowerCase(java.util.Locale.ROOT), reason, wait);
+            return;
+        }
         Duration wait = retryLater();
         if (wait != null) {
             log.info("Teardown of session {} hit '{}' at {}; retry {} in {}", sessionId, reason, step, failures, wait);
@@ -191,15 +233,32 @@ public class TeardownSaga extends VmSaga {
         if (step == Step.DISCONNECT) {
             log.warn("Teardown of session {}: Guacamole connection left for the reconciler: {}", sessionId, reason);
             failures = 0;
-            next(vmid == null ? Step.DONE : Step.REMOVE);
+            connectionId = null;
+            if (vmid == null) {
+                finishWith(Outcome.REMOVED, "the VM is gone from the cluster");
+            } else {
+                next(Step.REMOVE);
+            }
+            return;
+        }
+        if (keep) {
+            keepTrying(reason);
             return;
         }
         log.error("Teardown of session {} gives VM {} on {} to the reconciler: {}", sessionId, vmid, node, reason);
-        step = Step.DONE;
-        if (keptVmId != null) {
-            send(new RecordKeptVmDeleted(new KeptVmId(keptVmId), "teardown of session " + sessionId + " gave up: " + reason));
+        finishWith(Outcome.ABANDONED, reason);
+    }
+
+    /** The owner's VM is never handed over to be removed: admins are told once, and teardown goes on trying. */
+    private void keepTrying(String reason) {
+        Duration wait = retryAtLongest();
+        log.error("Teardown of session {} cannot keep VM {} on {} yet: {}; again every {}", sessionId, vmid, node,
+                reason, wait);
+        if (!keepAlerted) {
+            send(new RaiseAdminAlert(sessionId, "VM " + vmid + " on " + node + " of persistent session " + sessionId
+                    + " could not be kept for its owner after " + failures + " retries: " + reason
+                    + ". Teardown tries again every " + wait.toSeconds() + " s; the VM is not removed."));
+            keepAlerted = true;
         }
-        send(new AbandonVm(sessionId, reason));
-        finish();
     }
 }

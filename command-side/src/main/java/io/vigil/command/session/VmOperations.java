@@ -1,5 +1,6 @@
 package io.vigil.command.session;
 
+import io.vigil.command.KeptVmProperties;
 import io.vigil.command.ProvisioningProperties;
 import io.vigil.command.guacamole.GuacamoleClient;
 import io.vigil.command.proxmox.ClusterVm;
@@ -28,14 +29,16 @@ public class VmOperations {
     private final ProxmoxClient proxmox;
     private final GuacamoleClient guacamole;
     private final ProvisioningProperties properties;
+    private final KeptVmProperties keptVms;
     private final JdbcTemplate jdbc;
 
     public VmOperations(ProxmoxClient proxmox, GuacamoleClient guacamole, ProvisioningProperties properties,
-                        JdbcTemplate jdbc) {
+                        KeptVmProperties keptVms, JdbcTemplate jdbc) {
         this.jdbc = jdbc;
         this.proxmox = proxmox;
         this.guacamole = guacamole;
         this.properties = properties;
+        this.keptVms = keptVms;
     }
 
     /**
@@ -67,9 +70,9 @@ public class VmOperations {
      */
     public String cloneOrFindOurs(String templateNode, int templateVmid, int vmid, String vmName, String description,
                                   String target) {
-        Optional<ClusterVm> existing = locate(vmid);
+        Optional<FoundVm> existing = find(vmid);
         if (existing.isPresent()) {
-            if (ours(existing.get(), Set.of(vmName))) {
+            if (existing.get().ours(Set.of(vmName))) {
                 return null;
             }
             throw new ProxmoxException(ProxmoxException.Kind.VMID_TAKEN, 0, null,
@@ -78,24 +81,52 @@ public class VmOperations {
         try {
             return proxmox.clone(templateNode, templateVmid, vmid, vmName, description, target).block(CALL_TIMEOUT);
         } catch (ProxmoxException e) {
-            if (e.kind() == ProxmoxException.Kind.VMID_TAKEN && locate(vmid).filter(vm -> ours(vm, Set.of(vmName))).isPresent()) {
+            if (e.kind() == ProxmoxException.Kind.VMID_TAKEN && find(vmid).filter(vm -> vm.ours(Set.of(vmName))).isPresent()) {
                 return null;
             }
             throw e;
         }
     }
 
-    /**
-     * Whether a VM is ours: named for us, or a clone still in progress under an id we reserved (its temporary
-     * config has no name yet; the VMID was recorded before the clone, and no one else in Vigil is given it).
-     */
-    public static boolean ours(ClusterVm vm, Set<String> names) {
-        return vm.name() == null ? vm.cloning() : names.contains(vm.name());
-    }
-
     /** The VM wherever it is in the cluster now (a clone in progress is on the template's node), if it exists. */
     public Optional<ClusterVm> locate(int vmid) {
         return clusterVms().stream().filter(vm -> vm.vmid() == vmid).findFirst();
+    }
+
+    /**
+     * The VM wherever it is, as its node sees it now. The cluster listing says where a VM is at once, but its name
+     * and status come from the nodes' statistics pass (every ~10 s): a new clone has no name there yet, a renamed
+     * VM its old one, a started VM still shows stopped. So the listing finds the node, and the node answers the
+     * rest. A VM that moved between the two calls (a migration ending) is looked for again.
+     */
+    public Optional<FoundVm> find(int vmid) {
+        for (int look = 0; look < 3; look++) {
+            Optional<ClusterVm> listed = locate(vmid);
+            if (listed.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<VmStatus> now = status(listed.get().node(), vmid);
+            if (now.isPresent()) {
+                return Optional.of(new FoundVm(vmid, listed.get().node(), now.get()));
+            }
+        }
+        throw new ProxmoxException(ProxmoxException.Kind.TRANSIENT, 0, null,
+                "VM " + vmid + " is listed in the cluster but not found on its node (it keeps moving)", null);
+    }
+
+    /** A VM found by {@link #find}: the node that holds it now, and its status read there now. */
+    public record FoundVm(int vmid, String node, VmStatus now) {
+        public String name() {
+            return now.name();
+        }
+
+        /**
+         * Named for us, or a clone still in progress under an id we reserved (its temporary config has no name
+         * yet; the VMID was recorded before the clone, and no one else in Vigil is given it).
+         */
+        public boolean ours(Set<String> names) {
+            return now.name() == null ? now.cloning() : names.contains(now.name());
+        }
     }
 
     public List<ClusterVm> clusterVms() {
@@ -199,43 +230,57 @@ public class VmOperations {
     }
 
     /**
-     * One step towards removing a VM of ours (or keeping it, stopped and named {@code keepAs}), from whatever state
-     * it is found in. Never touches a VM that is not ours. The caller follows a started task, waits when told,
-     * and asks again until it is told {@link Removal.Done}.
+     * One step towards removing a VM of ours (or keeping it, shut down and named {@code keepAs}), from whatever
+     * state it is found in. Never touches a VM that is not ours. The caller follows a started task, waits when
+     * told, and asks again until it is told {@link Removal.Done}.
      */
     public Removal removalStep(int vmid, Set<String> ourNames, String keepAs) {
-        Optional<ClusterVm> found = locate(vmid);
-        if (found.isEmpty()) {
+        Optional<ClusterVm> listed = locate(vmid);
+        if (listed.isEmpty()) {
             return new Removal.Done("gone", false);
         }
-        ClusterVm vm = found.get();
-        if (!ours(vm, ourNames) && !(keepAs != null && keepAs.equals(vm.name()))) {
+        FoundVm vm;
+        try {
+            vm = find(vmid).orElse(null);
+        } catch (ProxmoxException e) {
+            if (listed.get().unknown() && e.transientFailure()) {
+                return new Removal.Wait("node " + listed.get().node() + " of VM " + vmid + " is unreachable");
+            }
+            throw e;
+        }
+        if (vm == null) {
+            return new Removal.Done("gone", false);
+        }
+        VmStatus now = vm.now();
+        if (!vm.ours(ourNames) && !(keepAs != null && keepAs.equals(vm.name()))) {
             return new Removal.Done("VMID " + vmid + " now holds '" + vm.name() + "', not ours: left alone", false);
         }
-        if (vm.unknown()) {
-            return new Removal.Wait("node " + vm.node() + " of VM " + vmid + " is unreachable");
-        }
-        if (vm.cloning()) {
+        if (now.cloning()) {
             return new Removal.Wait("the clone into VM " + vmid + " to finish");
         }
-        if (vm.running()) {
+        if (now.running()) {
+            if (keepAs != null && !now.paused() && now.lock() == null) {
+                // the owner's disk is kept: the guest shuts down cleanly, or is stopped after the timeout
+                return new Removal.Task(proxmox.shutdown(vm.node(), vmid, keptVms.shutdownTimeout()).block(CALL_TIMEOUT),
+                        "shut down VM " + vmid);
+            }
             return new Removal.Task(stop(vm.node(), vmid), "stop VM " + vmid);
         }
         if (keepAs != null) {
             return keep(vm, keepAs);
         }
-        if (vm.lock() != null && !vm.hibernated()) {
-            return new Removal.Wait("VM " + vmid + " to be unlocked (lock: " + vm.lock() + ")");
+        if (now.lock() != null && !now.hibernated()) {
+            return new Removal.Wait("VM " + vmid + " to be unlocked (lock: " + now.lock() + ")");
         }
         return new Removal.Task(delete(vm.node(), vmid), "destroy VM " + vmid);
     }
 
     /** A kept VM is stopped (a hibernated one's saved RAM is discarded) and carries its kept name. */
-    private Removal keep(ClusterVm vm, String keepAs) {
-        if (vm.hibernated()) {
+    private Removal keep(FoundVm vm, String keepAs) {
+        if (vm.now().hibernated()) {
             proxmox.discardSavedState(vm.node(), vm.vmid()).block(CALL_TIMEOUT);
-        } else if (vm.lock() != null) {
-            return new Removal.Wait("VM " + vm.vmid() + " to be unlocked (lock: " + vm.lock() + ")");
+        } else if (vm.now().lock() != null) {
+            return new Removal.Wait("VM " + vm.vmid() + " to be unlocked (lock: " + vm.now().lock() + ")");
         }
         if (!keepAs.equals(vm.name())) {
             rename(vm.node(), vm.vmid(), keepAs);

@@ -1,12 +1,17 @@
 package io.vigil.command.session;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.vigil.command.ProvisioningProperties;
 import io.vigil.command.proxmox.TaskStatus;
+import io.vigil.command.proxmox.VmStatus;
+import io.vigil.command.session.VmOperations.FoundVm;
 import io.vigil.command.session.VmOperations.Removal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
@@ -19,8 +24,13 @@ import org.springframework.beans.factory.annotation.Autowired;
  * not done yet, {@link #RETRY} after a failure worth another try. The deadline's id is kept, so it is cancelled
  * by that id when the saga ends (never by a scan of every scheduled deadline).
  * <p>
- * Commands are sent and waited for: a command that fails fails the step, on any command bus.
+ * Commands are sent and waited for: a command that fails fails the step, on any command bus. A saga's last report
+ * is a step of its own, left only once the report is sent, so a report that fails is sent again.
+ * <p>
+ * Saga state is JSON; a property an older version stored and this one no longer has is skipped, so sagas in flight
+ * across an upgrade go on.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 abstract class VmSaga {
     static final String POLL = "vm-saga-poll";
     static final String RETRY = "vm-saga-retry";
@@ -98,15 +108,44 @@ abstract class VmSaga {
         wakeIn(wait, POLL);
     }
 
-    /** Schedules the next retry and answers its wait, or null when the retries are used up. */
+    /**
+     * Schedules the next retry and answers its wait, or null when the retries are used up. The retried step gets a
+     * fresh wait limit: a step that timed out waiting is not timed out again at once.
+     */
     Duration retryLater() {
         if (failures >= properties.retryBackoff().size()) {
             return null;
         }
         Duration wait = properties.retryBackoff().get(failures);
         failures++;
+        startPolling();
         wakeIn(wait, RETRY);
         return wait;
+    }
+
+    /** For what must not be given up (a report, a VM its owner keeps): retries at the longest back-off, for ever. */
+    Duration retryAtLongest() {
+        List<Duration> backoff = properties.retryBackoff();
+        Duration wait = backoff.isEmpty() ? Duration.ofMinutes(1) : backoff.get(backoff.size() - 1);
+        startPolling();
+        wakeIn(wait, RETRY);
+        return wait;
+    }
+
+    /**
+     * The VM's status on the node it is on now. A VM an admin migrated is no longer on the node the saga knows:
+     * it is found in the cluster (still named {@code name}) and followed there ({@code movedTo} is told). A VM
+     * gone from the cluster is {@link StepFailure.Gone}.
+     */
+    VmStatus statusWherever(String node, int vmid, String name, Consumer<String> movedTo) {
+        var here = vm.status(node, vmid);
+        if (here.isPresent()) {
+            return here.get();
+        }
+        FoundVm moved = vm.find(vmid).filter(found -> found.ours(Set.of(name)))
+                .orElseThrow(() -> new StepFailure.Gone("VM " + vmid + " is gone from the cluster"));
+        movedTo.accept(moved.node());
+        return moved.now();
     }
 
     void wakeIn(Duration wait, String deadlineName) {

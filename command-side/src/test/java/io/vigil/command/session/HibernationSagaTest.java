@@ -60,6 +60,16 @@ class HibernationSagaTest {
     }
 
     @Test
+    void a_vm_an_admin_migrated_is_followed_to_its_new_node_and_suspended_there() {
+        SagaHarness.RunningVm vm = harness.runningVm(id);
+        harness.migrate(vm.vmid(), NODE.value(), "pve-5");
+        fixture.givenNoPriorActivity()
+                .whenPublishingA(started(vm))
+                .expectDispatchedCommands(new RecordVmHibernated(id));
+        assertThat(harness.operations.status("pve-5", vm.vmid()).orElseThrow().hibernated()).isTrue();
+    }
+
+    @Test
     void a_hibernation_repeated_after_a_crash_finds_the_vm_on_disk_and_finishes() {
         SagaHarness.RunningVm vm = harness.runningVm(id);
         fixture.givenAPublished(started(vm))

@@ -41,7 +41,7 @@ final class SagaHarness implements AutoCloseable {
     static final ProvisioningProperties PROPERTIES = new ProvisioningProperties(2,
             List.of(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)),
             Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(1), null, true);
-    static final KeptVmProperties KEPT_VMS = new KeptVmProperties(Duration.ofDays(14), 2);
+    static final KeptVmProperties KEPT_VMS = new KeptVmProperties(Duration.ofDays(14), 2, Duration.ofSeconds(60));
 
     static final HibernationProperties HIBERNATION = new HibernationProperties(Duration.ofMinutes(10), Duration.ofMinutes(5),
             Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMillis(500));
@@ -57,7 +57,7 @@ final class SagaHarness implements AutoCloseable {
         operations = new VmOperations(
                 new ProxmoxClient(new ProxmoxProperties(proxmox.baseUrl(), "root@pam!vigil", "x", Duration.ofSeconds(5), false), WebClient.builder()),
                 new GuacamoleClient(new GuacamoleProperties(guacamole.baseUrl(), "guacadmin", "guacadmin", null, null, Duration.ofSeconds(5)), WebClient.builder()),
-                properties, vmidSequence());
+                properties, KEPT_VMS, vmidSequence());
     }
 
     /** The VMID sequence lives in PostgreSQL, as in production: a fresh database with the command side's migration. */
@@ -106,6 +106,18 @@ final class SagaHarness implements AutoCloseable {
         awaitTask(operations.suspendToDisk(NODE.value(), vm.vmid()));
         operations.disconnect(vm.connectionId());
         return vm.vmid();
+    }
+
+    /** An admin migrates the VM (online if it runs), as the Proxmox UI does; waits for the task. */
+    void migrate(int vmid, String from, String to) {
+        String body = WebClient.create(proxmox.baseUrl()).post().uri("/nodes/{node}/qemu/{vmid}/migrate", from, vmid)
+                .contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
+                .bodyValue("target=" + to + "&online=1").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(5));
+        var upid = java.util.regex.Pattern.compile("\"data\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+        if (!upid.find()) {
+            throw new IllegalStateException("no task in " + body);
+        }
+        awaitTask(upid.group(1));
     }
 
     VmStatus status(int vmid) {

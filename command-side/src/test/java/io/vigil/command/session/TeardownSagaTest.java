@@ -11,6 +11,7 @@ import io.vigil.core.keptvm.KeepVm;
 import io.vigil.core.keptvm.KeptVmId;
 import io.vigil.core.keptvm.ReturnKeptVm;
 import io.vigil.core.session.AbandonVm;
+import io.vigil.core.session.RaiseAdminAlert;
 import io.vigil.core.session.RecordVmDestroyed;
 import io.vigil.core.session.RecordVmKept;
 import io.vigil.core.session.SessionId;
@@ -21,6 +22,7 @@ import io.vigil.simulators.proxmox.ProxmoxSimConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.test.matchers.Matchers;
 import org.axonframework.test.saga.SagaTestFixture;
@@ -145,7 +147,7 @@ class TeardownSagaTest {
     }
 
     @Test
-    void a_persistent_sessions_vm_is_stopped_renamed_for_its_owner_and_kept() {
+    void a_persistent_sessions_vm_is_shut_down_cleanly_renamed_for_its_owner_and_kept() {
         SagaHarness.RunningVm vm = harness.runningVm(id);
         fixture.givenNoPriorActivity()
                 .whenPublishingA(keep(vm.vmid(), null))
@@ -160,6 +162,53 @@ class TeardownSagaTest {
             assertThat(v.running()).isFalse();
             assertThat(v.lock()).isNull();
         });
+        String ofVm = String.valueOf(vm.vmid());
+        assertThat(harness.proxmox.tasks()).as("the owner's disk: ACPI shutdown, hard stop only after the timeout")
+                .anyMatch(t -> t.type().equals("qmshutdown") && t.vmid().equals(ofVm))
+                .noneMatch(t -> t.type().equals("qmstop") && t.vmid().equals(ofVm));
+    }
+
+    @Test
+    void a_vm_that_cannot_be_kept_yet_is_never_handed_over_to_be_removed() throws Exception {
+        SagaHarness.RunningVm vm = harness.runningVm(id);
+        harness.proxmox.setFaults(ProxmoxSimConfig.Faults.NONE.withHttp5xx(1.0));
+        fixture.givenAPublished(keep(vm.vmid(), null))
+                .andThenTimeElapses(Duration.ofSeconds(10))
+                .andThenTimeElapses(Duration.ofSeconds(30))
+                .whenTimeElapses(Duration.ofSeconds(60))
+                .expectDispatchedCommandsMatching(ProvisioningSagaTest.onlyCommand(RaiseAdminAlert.class))
+                .expectActiveSagas(1)
+                .expectScheduledDeadlineWithName(Duration.ofSeconds(60), VmSaga.RETRY);
+        fixture.whenTimeElapses(Duration.ofSeconds(60))
+                .expectNoDispatchedCommands()
+                .expectScheduledDeadlineWithName(Duration.ofSeconds(60), VmSaga.RETRY);
+        harness.proxmox.setFaults(ProxmoxSimConfig.Faults.NONE);
+        fixture.whenTimeElapses(Duration.ofSeconds(60))
+                .expectDispatchedCommandsMatching(capturing(sent))
+                .expectActiveSagas(0);
+        assertThat(sent).extracting(CommandMessage::getPayload).hasExactlyElementsOfTypes(KeepVm.class, RecordVmKept.class);
+        assertThat(harness.proxmox.vms()).anyMatch(v -> v.vmid() == vm.vmid() && v.name().startsWith("vigil-keep-alice"));
+    }
+
+    @Test
+    void a_report_that_could_not_be_sent_is_sent_again_before_the_saga_ends() {
+        int vmid = harness.clonedVm(id.vmName());
+        AtomicBoolean refuse = new AtomicBoolean(true);
+        fixture.setCallbackBehavior((command, metaData) -> {
+            if (command instanceof RecordVmDestroyed && refuse.getAndSet(false)) {
+                throw new IllegalStateException("the event store is unavailable");
+            }
+            return null;
+        });
+        fixture.givenNoPriorActivity()
+                .whenPublishingA(teardown(vmid, null, null))
+                .expectDispatchedCommands(new RecordVmDestroyed(id))
+                .expectActiveSagas(1)
+                .expectScheduledDeadlineWithName(Duration.ofSeconds(60), VmSaga.RETRY);
+        fixture.whenTimeElapses(Duration.ofSeconds(60))
+                .expectDispatchedCommands(new RecordVmDestroyed(id))
+                .expectActiveSagas(0);
+        assertThat(gone(vmid)).isTrue();
     }
 
     @Test

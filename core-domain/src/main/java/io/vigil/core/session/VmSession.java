@@ -78,7 +78,8 @@ public class VmSession {
 
     // The saga's reports. A report that no longer fits (the session ended meanwhile, or it is a repeat after a
     // redelivery) is ignored rather than refused: refusing would roll back the saga's transaction and make it
-    // retry something that can never succeed.
+    // retry something that can never succeed. A working saga's last report (activated, failed, hibernated,
+    // resumed, lost) that arrives after the session began ending is that saga's hand-over: it stops acting.
 
     @CommandHandler
     public void handle(ReserveVmId command) {
@@ -103,6 +104,9 @@ public class VmSession {
 
     @CommandHandler
     public void handle(ActivateSession command) {
+        if (handedOverAtEnd(null)) {
+            return;
+        }
         if (provisioning() && booted) {
             apply(new SessionActivated(sessionId, command.connectionId(), command.clientUrl()));
         }
@@ -118,6 +122,9 @@ public class VmSession {
     /** Sent by the provisioning saga itself, which stops acting: teardown may start at once. */
     @CommandHandler
     public void handle(FailSession command, DeadlineManager deadlines) {
+        if (handedOverAtEnd(null)) {
+            return;
+        }
         if (provisioning()) {
             apply(new SessionFailed(sessionId, command.detail(), node, vmid, connectionId, command.code()));
             apply(new AdminAlertRaised(sessionId, "Session " + sessionId + " failed on " + node + " ("
@@ -150,30 +157,40 @@ public class VmSession {
         }
     }
 
-    /** The working saga stopped for the end: the VM is teardown's now. A repeat is ignored. */
+    /**
+     * The working saga stopped for the end: the VM is teardown's now. A repeat is ignored. A session failed by an
+     * older version (whose teardown started without {@link TeardownStarted}) is handed over the same way.
+     */
     @CommandHandler
     public void handle(HandOverTeardown command) {
-        if (status == SessionStatus.ENDING && !teardownStarted) {
+        if ((status == SessionStatus.ENDING || status == SessionStatus.FAILED) && !teardownStarted) {
             startTeardown(command.pendingTask());
         }
     }
 
     /**
-     * The VM disappeared outside Vigil: found by the reconciler (no saga works on an active or hibernating
-     * session), or by the saga that works on it (hibernation, resume), which then stops. Either way nothing else
-     * acts on the VM, so teardown (of the connection, if any) may start at once.
+     * The VM disappeared outside Vigil: found by the reconciler in a session no saga works on (active,
+     * hibernating), or by the saga that works on it (hibernation, resume), which then stops. Either way nothing
+     * else acts on the VM, so teardown (of the connection, if any) may start at once. The reconciler's report is
+     * ignored once a saga works on the session (it looked before that saga began), and a saga's once it is not
+     * the one working.
      */
     @CommandHandler
     public void handle(RecordVmLost command, DeadlineManager deadlines) {
-        boolean noSagaWorking = status == SessionStatus.ACTIVE || status == SessionStatus.HIBERNATING;
-        boolean workingSagaReports = status == SessionStatus.SUSPENDING || status == SessionStatus.RESUMING;
-        if (vmid == null || !(noSagaWorking || workingSagaReports)) {
+        boolean applies = command.byWorkingSaga()
+                ? status == SessionStatus.SUSPENDING || status == SessionStatus.RESUMING || endingWithoutTeardown()
+                : status == SessionStatus.ACTIVE || status == SessionStatus.HIBERNATING;
+        if (vmid == null || !applies) {
             return;
         }
         String alert = "VM " + vmid + " of session " + sessionId + " on " + node
                 + " is gone from the cluster; the session is ended: " + command.detail();
         apply(new VmLost(sessionId, node, vmid, command.detail()));
         apply(new AdminAlertRaised(sessionId, alert));
+        if (status == SessionStatus.ENDING) {
+            startTeardown(null);
+            return;
+        }
         cancel(deadlines, EXPIRY_DEADLINE, expiryDeadline);
         end(EndReason.VM_LOST, true, deadlines);
     }
@@ -181,7 +198,7 @@ public class VmSession {
     /** Teardown gave up: the session is over all the same, and the VM is the reconciler's. */
     @CommandHandler
     public void handle(AbandonVm command) {
-        if (!teardownStarted || vmid == null) {
+        if (!teardownReports() || vmid == null) {
             return;
         }
         String alert = "Teardown of session " + sessionId + " gave up on VM " + vmid + " on " + node + " ("
@@ -193,7 +210,7 @@ public class VmSession {
 
     @CommandHandler
     public void handle(RecordVmKept command) {
-        if (!teardownStarted || vmid == null) {
+        if (!teardownReports() || vmid == null) {
             return;
         }
         apply(new SessionVmKept(sessionId, node, vmid, command.keptVmId()));
@@ -202,7 +219,7 @@ public class VmSession {
 
     @CommandHandler
     public void handle(RecordVmDestroyed command) {
-        if (!teardownStarted) {
+        if (!teardownReports()) {
             return;
         }
         if (vmid != null) {
@@ -254,6 +271,9 @@ public class VmSession {
 
     @CommandHandler
     public void handle(RecordVmHibernated command) {
+        if (handedOverAtEnd(null)) {
+            return;
+        }
         if (status == SessionStatus.SUSPENDING) {
             apply(new SessionHibernated(sessionId, node, vmid));
         }
@@ -261,6 +281,9 @@ public class VmSession {
 
     @CommandHandler
     public void handle(FailHibernation command) {
+        if (handedOverAtEnd(null)) {
+            return;
+        }
         if (status == SessionStatus.SUSPENDING) {
             apply(new HibernationFailed(sessionId, command.detail(), command.code()));
             apply(new AdminAlertRaised(sessionId, "Session " + sessionId + " could not hibernate VM " + vmid + " on "
@@ -289,6 +312,9 @@ public class VmSession {
 
     @CommandHandler
     public void handle(CompleteResume command) {
+        if (handedOverAtEnd(null)) {
+            return;
+        }
         if (status == SessionStatus.RESUMING) {
             apply(new SessionResumed(sessionId, command.connectionId(), command.clientUrl()));
         }
@@ -300,6 +326,9 @@ public class VmSession {
      */
     @CommandHandler
     public void handle(FailResume command) {
+        if (handedOverAtEnd(command.pendingTask())) {
+            return;
+        }
         if (status == SessionStatus.RESUMING) {
             apply(new ResumeFailed(sessionId, command.detail(), command.code()));
             if (command.suspendAgain()) {
@@ -330,13 +359,41 @@ public class VmSession {
         }
     }
 
+    /**
+     * A working saga's last report after the end began: that saga stops, so teardown takes the VM now (waiting for
+     * {@code pendingTask} first). Answers whether it was such a report.
+     */
+    private boolean handedOverAtEnd(String pendingTask) {
+        if (!endingWithoutTeardown()) {
+            return false;
+        }
+        startTeardown(pendingTask);
+        return true;
+    }
+
+    private boolean endingWithoutTeardown() {
+        return status == SessionStatus.ENDING && !teardownStarted;
+    }
+
+    /**
+     * Whether teardown's reports count: after {@link TeardownStarted}, or from the teardown an older version
+     * started for an ending or failed session without that event (it was upgraded mid-teardown).
+     */
+    private boolean teardownReports() {
+        return teardownStarted || status == SessionStatus.ENDING || status == SessionStatus.FAILED;
+    }
+
+    /**
+     * A kept VM's session always has teardown run, even with its VM lost: the kept VM is then recorded as gone.
+     * A persistent session's own VM is kept only if it booted: a clone that never ran holds nothing of the user's.
+     */
     private void startTeardown(String pendingTask) {
-        if (vmid == null && connectionId == null) {
+        if (vmid == null && connectionId == null && source == null) {
             endIfEnding();
             return;
         }
         boolean keep = vmid != null && endReason != EndReason.VM_LOST
-                && (source != null || (sessionType == SessionType.PERSISTENT && status != SessionStatus.FAILED));
+                && (source != null || (sessionType == SessionType.PERSISTENT && booted && status != SessionStatus.FAILED));
         apply(new TeardownStarted(sessionId, node, vmid, connectionId, pendingTask, keep,
                 source == null ? null : source.keptVmId(), owner, templateId, template));
     }

@@ -200,7 +200,7 @@ class VmSessionHibernationTest {
     @Test
     void a_vm_lost_while_resuming_ends_the_session_without_waiting_for_a_hand_over() {
         fixture.given(append(hibernated(), new ResumeStarted(ID, NODE, 120, Protocol.SSH)))
-                .when(new RecordVmLost(ID, "VM 120 is gone from pve-3"))
+                .when(RecordVmLost.bySaga(ID, "VM 120 is gone from pve-3"))
                 .expectEvents(new VmLost(ID, NODE, 120, "VM 120 is gone from pve-3"),
                         new AdminAlertRaised(ID, "VM 120 of session " + ID + " on pve-3 is gone from the cluster; the"
                                 + " session is ended: VM 120 is gone from pve-3"),

@@ -202,7 +202,7 @@ class VmSessionTest {
     @Test
     void a_vm_that_vanished_outside_vigil_ends_the_session_with_its_reason_and_teardown_removes_the_connection() {
         fixture.given(active())
-                .when(new RecordVmLost(ID, "VM 120 is not in the cluster"))
+                .when(RecordVmLost.byReconciler(ID, "VM 120 is not in the cluster"))
                 .expectEvents(new VmLost(ID, NODE, 120, "VM 120 is not in the cluster"),
                         new AdminAlertRaised(ID, "VM 120 of session " + ID + " on pve-3 is gone from the cluster; the"
                                 + " session is ended: VM 120 is not in the cluster"),
@@ -280,14 +280,6 @@ class VmSessionTest {
         fixture.given(active()).andGiven(new SessionEnding(ID, EndReason.EXPIRED, NODE, 120, "7"), teardown(120, "7", null))
                 .when(new RecordVmDestroyed(ID))
                 .expectEvents(new VmDestroyed(ID, NODE, 120), new SessionEnded(ID, EndReason.EXPIRED));
-    }
-
-    @Test
-    void a_removal_report_before_teardown_started_is_ignored() {
-        fixture.given(active()).andGiven(new SessionEnding(ID, EndReason.EXPIRED, NODE, 120, "7"))
-                .when(new RecordVmDestroyed(ID))
-                .expectSuccessfulHandlerExecution()
-                .expectNoEvents();
     }
 
     @Test

@@ -130,10 +130,18 @@ public class SessionViewProjection {
         update(e.sessionId(), seq, at, "kept_vm_id = ?, vm_destroyed_at = ?", e.keptVmId(), ts(at));
     }
 
+    /**
+     * An ending session hibernates no more: a warning that was running is over. A resume that failed earlier no
+     * longer says anything about the session; a lost VM (recorded just before) is why it ends.
+     */
     @EventHandler
     void on(SessionEnding e, @SequenceNumber long seq, @Timestamp Instant at) {
-        // an ending session hibernates no more: a warning that was running is over
-        update(e.sessionId(), seq, at, "status = 'ending', idle_since = NULL, hibernates_at = NULL");
+        if (e.reason() == EndReason.VM_LOST) {
+            update(e.sessionId(), seq, at, "status = 'ending', idle_since = NULL, hibernates_at = NULL");
+        } else {
+            update(e.sessionId(), seq, at, "status = 'ending', idle_since = NULL, hibernates_at = NULL,"
+                    + " failure_code = NULL, resume_failure = NULL");
+        }
     }
 
     // Hibernation and resume. The idle warning keeps the session active: it only changes what its user is told.

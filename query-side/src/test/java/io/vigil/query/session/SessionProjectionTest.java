@@ -242,6 +242,20 @@ class SessionProjectionTest extends QuerySideIntegrationTest {
     }
 
     @Test
+    void a_session_ended_after_a_failed_resume_no_longer_shows_that_failure() {
+        SessionStory s = activeSession("lena", 911, "16");
+
+        publish(s.hibernating(HibernationReason.IDLE), s.hibernated(), s.resuming(), s.resumeFailed("no"),
+                s.ending(EndReason.ENDED_BY_USER), s.teardown(), s.ended(EndReason.ENDED_BY_USER));
+        awaitProjected(s.id(), s.last());
+
+        assertThat(getObject("/api/v1/sessions/" + s.id(), token("lena", Role.ENGINEER)))
+                .containsEntry("status", "ended").containsEntry("failure_code", null).containsEntry("notice", null);
+        assertThat(getObject("/api/v1/admin/sessions/" + s.id(), token("root", Role.ADMIN)))
+                .containsEntry("resume_failure", null);
+    }
+
+    @Test
     void a_session_whose_vm_vanished_outside_vigil_ends_and_says_why() {
         SessionStory s = activeSession("jack", 909, "14");
         String admin = token("root", Role.ADMIN);

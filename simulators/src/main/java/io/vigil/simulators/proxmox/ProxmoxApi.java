@@ -143,6 +143,9 @@ final class ProxmoxApi {
         if (r.method().equals(POST) && rest.equals(List.of("clone"))) {
             return actions.clone(node, vmid, r.params(), user);
         }
+        if (r.method().equals(POST) && rest.equals(List.of("migrate"))) {
+            return actions.migrate(node, vmid, r.params(), user);
+        }
         if (r.method().equals(POST) && rest.size() == 2 && "status".equals(rest.get(0))) {
             return power(r, node, vmid, rest.get(1), user);
         }
@@ -155,11 +158,10 @@ final class ProxmoxApi {
                 return actions.start(node, vmid, user);
             }
             case "stop" -> {
-                return actions.stop(node, vmid, user, false);
+                return actions.stop(node, vmid, user, false, false);
             }
             case "shutdown" -> {
-                boolean force = ProxmoxParams.bool(r.params(), "forceStop", false);
-                return actions.stop(node, vmid, user, !force);
+                return actions.stop(node, vmid, user, true, ProxmoxParams.bool(r.params(), "forceStop", false));
             }
             case "suspend" -> {
                 return actions.suspend(node, vmid, ProxmoxParams.bool(r.params(), "todisk", false), user);
@@ -187,6 +189,7 @@ final class ProxmoxApi {
                 .put("stopMs", l.stop().toMillis()).put("deleteMs", l.delete().toMillis())
                 .put("suspendMs", l.suspend().toMillis()).put("resumeMs", l.resume().toMillis());
         json.put("lockWaitMs", cluster.lockWait().toMillis());
+        json.put("statsIntervalMs", cluster.statsInterval().toMillis());
         var unreachable = json.putArray("unreachableNodes");
         cluster.unreachableNodes().stream().sorted().forEach(unreachable::add);
         return json;

@@ -43,12 +43,15 @@ final class ProxmoxCluster {
     private volatile Latencies latencies;
     private volatile Faults faults;
     private volatile Duration lockWait;
+    private volatile Duration statsInterval;
+    private long lastStatsPassNanos;
 
     ProxmoxCluster(ProxmoxSimConfig config) {
         this.random = new Random(config.seed());
         this.latencies = config.latencies();
         this.faults = config.faults();
         this.lockWait = config.lockWait();
+        this.statsInterval = config.statsInterval();
         config.nodes().forEach(n -> nodes.put(n.name(), n));
         String first = config.nodes().get(0).name();
         for (TemplateSpec t : config.templates()) {
@@ -58,6 +61,8 @@ final class ProxmoxCluster {
             }
             vms.put(t.vmid(), new SimVm(t.vmid(), home, t.name(), true, t.memoryMb() * 1024L * 1024, t.storage(), null));
         }
+        // pvestatd has been running on the nodes: the templates are in its statistics from the start
+        statsPass(nowNanos());
     }
 
     Latencies latencies() {
@@ -82,6 +87,38 @@ final class ProxmoxCluster {
 
     void lockWait(Duration value) {
         lockWait = value;
+    }
+
+    Duration statsInterval() {
+        return statsInterval;
+    }
+
+    synchronized void statsInterval(Duration value) {
+        statsInterval = value;
+        statsPass(nowNanos());
+    }
+
+    /**
+     * pvestatd's pass: every node reports its VMs' name, status and template flag, which the cluster listing shows
+     * until the next pass. Passes are due every {@link #statsInterval}; they are run when the listing is asked for.
+     * A node that is unreachable reports nothing: its VMs keep what the last pass saw.
+     */
+    synchronized void statsPassIfDue() {
+        long now = nowNanos();
+        long interval = statsInterval.toNanos();
+        if (interval <= 0 || now - lastStatsPassNanos >= interval) {
+            statsPass(interval <= 0 ? now : lastStatsPassNanos + (now - lastStatsPassNanos) / interval * interval);
+        }
+    }
+
+    private void statsPass(long at) {
+        lastStatsPassNanos = at;
+        for (SimVm vm : vms.values()) {
+            if (!unreachable(vm.node)) {
+                String status = "paused".equals(vm.qmpstatus) ? "paused" : vm.status;
+                vm.stats = new SimVm.Stats(vm.name != null ? vm.name : "VM " + vm.vmid, status, vm.template);
+            }
+        }
     }
 
     void unreachable(String node, boolean value) {
@@ -228,23 +265,27 @@ final class ProxmoxCluster {
     }
 
     /**
-      * {@code GET /cluster/resources}: every VM of the cluster wherever its config lives (a clone in progress on
-      * the node that runs it, with its lock), and the nodes and storages. A VM on an unreachable node shows status
-      * {@code unknown}.
+      * {@code GET /cluster/resources}: every VM of the cluster wherever its config lives now (a clone in progress
+      * on the node that runs it), and the nodes and storages. As in Proxmox, which VMs exist, where, and their
+      * {@code lock} are read now (the cluster file system), while name, status and the template flag come from
+      * the last statistics pass ({@link #statsPassIfDue}): a VM made since has neither name nor template flag and
+      * status {@code unknown}, a renamed VM shows its old name, a started one {@code stopped}, for up to one
+      * interval. A VM on an unreachable node shows status {@code unknown}.
       */
     synchronized ArrayNode resources(String type) {
+        statsPassIfDue();
         ArrayNode list = Json.array();
         if (type == null || type.equals("vm")) {
             long now = nowNanos();
             for (SimVm vm : vms.values()) {
                 ObjectNode json = list.addObject().put("id", "qemu/" + vm.vmid).put("vmid", vm.vmid)
                         .put("node", vm.node).put("type", "qemu");
-                if (unreachable(vm.node)) {
+                if (unreachable(vm.node) || vm.stats == null) {
                     json.put("status", "unknown");
                 } else {
-                    json.put("status", "paused".equals(vm.qmpstatus) ? "paused" : vm.status)
-                            .put("name", vm.name != null ? vm.name : "VM " + vm.vmid)
-                            .put("template", vm.template ? 1 : 0).put("maxmem", vm.maxmem)
+                    json.put("status", vm.stats.status())
+                            .put("name", vm.stats.name())
+                            .put("template", vm.stats.template() ? 1 : 0).put("maxmem", vm.maxmem)
                             .put("mem", vm.running() ? vm.maxmem : 0).put("maxcpu", 2)
                             .put("cpu", vm.running() ? 0.02 : 0.0).put("uptime", vm.uptimeSeconds(now))
                             .put("maxdisk", 32L << 30).put("disk", 0);

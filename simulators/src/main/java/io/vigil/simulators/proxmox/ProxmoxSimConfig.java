@@ -21,11 +21,14 @@ import java.util.stream.IntStream;
   *                     got timeout" (Proxmox: 10 s; clones wait a tenth of it, as Proxmox's 1 s)
   * @param stateFile    where the cluster's VMs and tasks are kept across restarts (the local run); null keeps
   *                     nothing
+  * @param statsInterval how often the nodes' statistics pass (pvestatd) runs: {@code GET /cluster/resources}
+  *                     shows each VM's name, status and template flag as that pass last saw them (Proxmox: 10 s;
+  *                     a VM made since has no name and status {@code unknown}); zero shows them live
   */
 public record ProxmoxSimConfig(List<NodeSpec> nodes, List<TemplateSpec> templates,
                                Latencies latencies, Faults faults, String apiToken, long seed,
                                String host, int port, int guestPort, String guestAddress,
-                               Tls tls, Duration lockWait, Path stateFile) {
+                               Tls tls, Duration lockWait, Path stateFile, Duration statsInterval) {
 
     public static final long GIB = 1024L * 1024 * 1024;
 
@@ -37,6 +40,7 @@ public record ProxmoxSimConfig(List<NodeSpec> nodes, List<TemplateSpec> template
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(guestAddress, "guestAddress");
         Objects.requireNonNull(lockWait, "lockWait");
+        Objects.requireNonNull(statsInterval, "statsInterval");
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException("at least one node is needed");
         }
@@ -44,7 +48,8 @@ public record ProxmoxSimConfig(List<NodeSpec> nodes, List<TemplateSpec> template
 
     /**
       * 7 nodes pve-1..pve-7 (32 cores, 128 GiB); 3 templates on pve-1 with their disks on the shared RBD storage
-      * {@code ceph-vm}, so they can be cloned to any node; no latency, no faults; 10 s lock wait.
+      * {@code ceph-vm}, so they can be cloned to any node; no latency, no faults; 10 s lock wait; statistics
+      * every 10 s, as Proxmox's.
       */
     public static ProxmoxSimConfig defaults() {
         List<NodeSpec> nodes = IntStream.rangeClosed(1, 7)
@@ -54,17 +59,17 @@ public record ProxmoxSimConfig(List<NodeSpec> nodes, List<TemplateSpec> template
                 new TemplateSpec(9001, "ubuntu-2204-template", 4096),
                 new TemplateSpec(9002, "kali-template", 4096));
         return new ProxmoxSimConfig(nodes, templates, Latencies.NONE, Faults.NONE, null,
-                42L, "127.0.0.1", 0, 0, "127.0.0.1", null, Duration.ofSeconds(10), null);
+                42L, "127.0.0.1", 0, 0, "127.0.0.1", null, Duration.ofSeconds(10), null, Duration.ofSeconds(10));
     }
 
     public ProxmoxSimConfig withNodes(List<NodeSpec> value) {
         return new ProxmoxSimConfig(value, templates, latencies, faults, apiToken, seed, host, port,
-                guestPort, guestAddress, tls, lockWait, stateFile);
+                guestPort, guestAddress, tls, lockWait, stateFile, statsInterval);
     }
 
     public ProxmoxSimConfig withTemplates(List<TemplateSpec> value) {
         return new ProxmoxSimConfig(nodes, value, latencies, faults, apiToken, seed, host, port,
-                guestPort, guestAddress, tls, lockWait, stateFile);
+                guestPort, guestAddress, tls, lockWait, stateFile, statsInterval);
     }
 
     public ProxmoxSimConfig withTemplate(TemplateSpec value) {
@@ -75,58 +80,63 @@ public record ProxmoxSimConfig(List<NodeSpec> nodes, List<TemplateSpec> template
 
     public ProxmoxSimConfig withLatencies(Latencies value) {
         return new ProxmoxSimConfig(nodes, templates, value, faults, apiToken, seed, host, port,
-                guestPort, guestAddress, tls, lockWait, stateFile);
+                guestPort, guestAddress, tls, lockWait, stateFile, statsInterval);
     }
 
     public ProxmoxSimConfig withFaults(Faults value) {
         return new ProxmoxSimConfig(nodes, templates, latencies, value, apiToken, seed, host, port,
-                guestPort, guestAddress, tls, lockWait, stateFile);
+                guestPort, guestAddress, tls, lockWait, stateFile, statsInterval);
     }
 
     /** @param value {@code USER@REALM!TOKENID=SECRET}, as sent after {@code PVEAPIToken=} */
     public ProxmoxSimConfig withApiToken(String value) {
         return new ProxmoxSimConfig(nodes, templates, latencies, faults, value, seed, host, port,
-                guestPort, guestAddress, tls, lockWait, stateFile);
+                guestPort, guestAddress, tls, lockWait, stateFile, statsInterval);
     }
 
     public ProxmoxSimConfig withSeed(long value) {
         return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, value, host, port,
-                guestPort, guestAddress, tls, lockWait, stateFile);
+                guestPort, guestAddress, tls, lockWait, stateFile, statsInterval);
     }
 
     public ProxmoxSimConfig withHost(String value) {
         return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, value, port,
-                guestPort, guestAddress, tls, lockWait, stateFile);
+                guestPort, guestAddress, tls, lockWait, stateFile, statsInterval);
     }
 
     public ProxmoxSimConfig withPort(int value) {
         return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, value,
-                guestPort, guestAddress, tls, lockWait, stateFile);
+                guestPort, guestAddress, tls, lockWait, stateFile, statsInterval);
     }
 
     public ProxmoxSimConfig withGuestPort(int value) {
         return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, port,
-                value, guestAddress, tls, lockWait, stateFile);
+                value, guestAddress, tls, lockWait, stateFile, statsInterval);
     }
 
     public ProxmoxSimConfig withGuestAddress(String value) {
         return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, port,
-                guestPort, value, tls, lockWait, stateFile);
+                guestPort, value, tls, lockWait, stateFile, statsInterval);
     }
 
     public ProxmoxSimConfig withTls(Tls value) {
         return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, port,
-                guestPort, guestAddress, value, lockWait, stateFile);
+                guestPort, guestAddress, value, lockWait, stateFile, statsInterval);
     }
 
     public ProxmoxSimConfig withLockWait(Duration value) {
         return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, port,
-                guestPort, guestAddress, tls, value, stateFile);
+                guestPort, guestAddress, tls, value, stateFile, statsInterval);
+    }
+
+    public ProxmoxSimConfig withStatsInterval(Duration value) {
+        return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, port,
+                guestPort, guestAddress, tls, lockWait, stateFile, value);
     }
 
     public ProxmoxSimConfig withStateFile(Path value) {
         return new ProxmoxSimConfig(nodes, templates, latencies, faults, apiToken, seed, host, port,
-                guestPort, guestAddress, tls, lockWait, value);
+                guestPort, guestAddress, tls, lockWait, value, statsInterval);
     }
 
     /** Never print the token. */

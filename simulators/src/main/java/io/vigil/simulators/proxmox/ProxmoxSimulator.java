@@ -69,6 +69,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
             ClusterStore store = new ClusterStore(config.stateFile());
             store.load(cluster, workers);
             workers.onChange(() -> store.save(cluster, workers));
+            cluster.statsInterval(config.statsInterval()); // the nodes' statistics go on across our restart
         }
         this.api = new ProxmoxApi(cluster, workers, actions, config.apiToken(), config.guestAddress());
         // Own event loops: a Spring context in the same JVM disposes Reactor Netty's global ones when it closes.
@@ -166,6 +167,9 @@ public final class ProxmoxSimulator implements AutoCloseable {
         if (l.isObject() && l.path("lockWaitMs").isNumber()) {
             setLockWait(Duration.ofMillis(l.path("lockWaitMs").asLong()));
         }
+        if (body.path("statsIntervalMs").isNumber()) {
+            setStatsInterval(Duration.ofMillis(body.path("statsIntervalMs").asLong()));
+        }
         JsonNode unreachable = body.path("unreachableNodes");
         if (unreachable.isArray()) {
             cluster.nodeNames().forEach(n -> cluster.unreachable(n, false));
@@ -193,7 +197,8 @@ public final class ProxmoxSimulator implements AutoCloseable {
     }
 
     public ProxmoxSimConfig config() {
-        return config.withFaults(cluster.faults()).withLatencies(cluster.latencies()).withLockWait(cluster.lockWait());
+        return config.withFaults(cluster.faults()).withLatencies(cluster.latencies()).withLockWait(cluster.lockWait())
+                .withStatsInterval(cluster.statsInterval());
     }
 
     public List<VmSnapshot> vms() {
@@ -223,6 +228,11 @@ public final class ProxmoxSimulator implements AutoCloseable {
 
     public void setLockWait(Duration wait) {
         cluster.lockWait(wait);
+    }
+
+    /** How often the cluster listing's names and statuses are refreshed (zero: live); a pass runs now. */
+    public void setStatsInterval(Duration interval) {
+        cluster.statsInterval(interval);
     }
 
     public void setFaults(Faults faults) {

@@ -39,6 +39,14 @@ final class SimVm {
     final Set<String> sharedHolders = new HashSet<>();
     /** Workers waiting for the flock, in arrival order. */
     final Deque<SimTask> waiters = new ArrayDeque<>();
+    /**
+     * What the nodes' statistics pass (pvestatd) last saw: {@code GET /cluster/resources} shows these, not the
+     * live values. Null until a pass has seen the VM.
+     */
+    Stats stats;
+
+    record Stats(String name, String status, boolean template) {
+    }
 
     SimVm(int vmid, String node, String name, boolean template, long maxmem, String storage, Integer linkedFrom) {
         this.vmid = vmid;

@@ -75,6 +75,31 @@ final class VmActions implements Workers.Work {
         }
     }
 
+    /**
+      * Migrate to another node, as an admin does to rebalance the cluster: offline for a VM that does not run, or
+      * online ({@code online=1}: it runs on) for one that does. The task runs on the source node; the config moves
+      * to the target when it ends, and from then on the VM exists only there. Takes no time in the simulator.
+      */
+    String migrate(String node, int vmid, Map<String, String> params, String user) {
+        synchronized (cluster) {
+            String target = params.get("target");
+            if (target == null || target.isBlank()) {
+                throw ApiError.param("target", "property is missing and it is not optional");
+            }
+            SimVm vm = cluster.requireVm(node, vmid);
+            if (target.equals(node)) {
+                throw ApiError.server("target is local node.");
+            }
+            if (!cluster.nodes.containsKey(target)) {
+                throw ApiError.server("no such cluster node '" + target + "'");
+            }
+            if (vm.running() && !ProxmoxParams.bool(params, "online", false)) {
+                throw ApiError.server("can't migrate running VM without --online");
+            }
+            return workers.fork(node, "qmigrate", vmid, user, Map.of("target", target));
+        }
+    }
+
     /** Start (and, for a hibernated VM, resume from its saved state): every check is in the worker. */
     String start(String node, int vmid, String user) {
         synchronized (cluster) {
@@ -83,15 +108,20 @@ final class VmActions implements Workers.Work {
         }
     }
 
-    /** Stop or shutdown: a VM that does not run (hibernated included) is left as it is, and the task ends OK. */
-    String stop(String node, int vmid, String user, boolean shutdown) {
+    /**
+      * Stop or shutdown: a VM that does not run (hibernated included) is left as it is, and the task ends OK. A
+      * shutdown with {@code forceStop} stops the VM if the guest has not shut down in time (and a paused one at
+      * once), so it does not fail for a guest that ignores ACPI; the simulated guests never do.
+      */
+    String stop(String node, int vmid, String user, boolean shutdown, boolean forceStop) {
         synchronized (cluster) {
             cluster.requireNode(node);
             SimVm vm = cluster.vms.get(vmid);
-            if (shutdown && vm != null && vm.node.equals(node) && "paused".equals(vm.qmpstatus)) {
+            if (shutdown && !forceStop && vm != null && vm.node.equals(node) && "paused".equals(vm.qmpstatus)) {
                 throw ApiError.server("VM is paused - cannot shutdown");
             }
-            return workers.fork(node, shutdown ? "qmshutdown" : "qmstop", vmid, user, Map.of());
+            Map<String, String> params = forceStop ? Map.of("forceStop", "1") : Map.of();
+            return workers.fork(node, shutdown ? "qmshutdown" : "qmstop", vmid, user, params);
         }
     }
 
@@ -218,6 +248,7 @@ final class VmActions implements Workers.Work {
             case "qmstop", "qmshutdown" -> stopWorker(task);
             case "qmsuspend", "qmpause" -> suspendWorker(task);
             case "qmdestroy" -> destroyWorker(task);
+            case "qmigrate" -> migrateWorker(task);
             case "qmconfig" -> { }
             default -> throw new IllegalStateException("unknown task type " + task.type);
         }
@@ -295,6 +326,14 @@ final class VmActions implements Workers.Work {
         }
     }
 
+    private void migrateWorker(SimTask task) {
+        SimVm vm = load(task);
+        if (vm.lock != null) {
+            throw new IllegalStateException("VM is locked (" + vm.lock + ")");
+        }
+        vm.node = task.params.get("target");
+    }
+
     private void destroyWorker(SimTask task) {
         SimVm vm = load(task);
         if (vm.running()) {
@@ -332,7 +371,8 @@ final class VmActions implements Workers.Work {
             }
             case "qmstart", "qmresume" -> "start failed: QEMU exited with code 1";
             case "qmstop" -> "VM quit/powerdown failed";
-            case "qmshutdown" -> "VM quit/powerdown failed - got timeout";
+            case "qmshutdown" -> task.params.containsKey("forceStop") ? "VM quit/powerdown failed"
+                    : "VM quit/powerdown failed - got timeout";
             case "qmsuspend", "qmpause" -> {
                 // PVE leaves the lock on purpose when saving the state fails: the VM runs on, locked.
                 SimVm vm = cluster.vms.get(vmid);

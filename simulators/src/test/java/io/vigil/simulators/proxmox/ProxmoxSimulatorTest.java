@@ -122,7 +122,7 @@ class ProxmoxSimulatorTest {
         JsonNode during = resource(100);
         assertThat(during.path("node").asString()).isEqualTo("pve-1");
         assertThat(during.path("lock").asString()).isEqualTo("clone");
-        assertThat(during.path("name").asString()).isEqualTo("VM 100");
+        assertThat(during.has("name")).as("no statistics pass has seen it yet").isFalse();
         assertThat(http.get("/nodes/pve-1/qemu/100/config").data().has("name")).isFalse();
         assertThat(http.get("/nodes/pve-3/qemu/100/status/current").status()).isEqualTo(500);
         assertThat(http.get("/nodes/pve-3/tasks/" + URLEncoder.encode(upid, StandardCharsets.UTF_8) + "/status")
@@ -131,8 +131,8 @@ class ProxmoxSimulatorTest {
         assertThat(finished("pve-1", upid).exitstatus()).isEqualTo("OK");
         JsonNode after = resource(100);
         assertThat(after.path("node").asString()).isEqualTo("pve-3");
-        assertThat(after.path("name").asString()).isEqualTo("lab-100");
         assertThat(after.has("lock")).isFalse();
+        assertThat(http.get("/nodes/pve-3/qemu/100/config").data().path("name").asString()).isEqualTo("lab-100");
         assertThat(http.get("/nodes/pve-3/qemu/100/config").data().path("scsi0").asString())
                 .startsWith("ceph-vm:base-9001-disk-0/vm-100-disk-0");
     }
@@ -298,6 +298,60 @@ class ProxmoxSimulatorTest {
         assertThat(finished("pve-1", action("pve-1", 100, "stop")).exitstatus()).isEqualTo("VM is locked (suspending)");
     }
 
+    /**
+     * pvestatd: which VMs exist, where, and their lock are read from the cluster file system on every call;
+     * name, status and the template flag come from the nodes' statistics, sent every 10 s.
+     */
+    @Test
+    void the_cluster_listing_shows_names_and_statuses_as_the_last_statistics_pass_saw_them() {
+        start(ProxmoxSimConfig.defaults().withStatsInterval(Duration.ofSeconds(3)));
+        finished("pve-1", clone("pve-1", 9000, 100).data().asString());
+
+        JsonNode fresh = resource(100);
+        assertThat(fresh.path("node").asString()).isEqualTo("pve-1");
+        assertThat(fresh.path("status").asString()).isEqualTo("unknown");
+        assertThat(fresh.has("name")).isFalse();
+        assertThat(http.get("/nodes/pve-1/qemu/100/status/current").data().path("name").asString()).isEqualTo("lab-100");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(resource(100).path("name").asString()).isEqualTo("lab-100"));
+        assertThat(resource(100).path("status").asString()).isEqualTo("stopped");
+
+        finished("pve-1", action("pve-1", 100, "start"));
+        assertThat(http.putForm("/nodes/pve-1/qemu/100/config", Map.of("name", "renamed-100")).status()).isEqualTo(200);
+
+        JsonNode stale = resource(100);
+        assertThat(stale.path("status").asString()).isEqualTo("stopped");
+        assertThat(stale.path("name").asString()).isEqualTo("lab-100");
+        JsonNode now = http.get("/nodes/pve-1/qemu/100/status/current").data();
+        assertThat(now.path("status").asString()).isEqualTo("running");
+        assertThat(now.path("name").asString()).isEqualTo("renamed-100");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode listed = resource(100);
+            assertThat(listed.path("status").asString()).isEqualTo("running");
+            assertThat(listed.path("name").asString()).isEqualTo("renamed-100");
+        });
+    }
+
+    @Test
+    void a_migration_moves_the_vm_to_its_target_when_its_task_ends() {
+        start(ProxmoxSimConfig.defaults());
+        finished("pve-1", clone("pve-1", 9000, 100).data().asString());
+        finished("pve-1", action("pve-1", 100, "start"));
+
+        Response offline = http.postForm("/nodes/pve-1/qemu/100/migrate", Map.of("target", "pve-2"));
+        assertThat(offline.status()).isEqualTo(500);
+        assertThat(offline.reason()).isEqualTo("can't migrate running VM without --online");
+        String upid = http.postForm("/nodes/pve-1/qemu/100/migrate", Map.of("target", "pve-2", "online", "1"))
+                .data().asString();
+
+        assertThat(upid).startsWith("UPID:pve-1:").contains(":qmigrate:100:");
+        assertThat(finished("pve-1", upid).exitstatus()).isEqualTo("OK");
+        assertThat(resource(100).path("node").asString()).isEqualTo("pve-2");
+        assertThat(http.get("/nodes/pve-1/qemu/100/status/current").reason())
+                .isEqualTo("Configuration file 'nodes/pve-1/qemu-server/100.conf' does not exist");
+        assertThat(http.get("/nodes/pve-2/qemu/100/status/current").data().path("status").asString()).isEqualTo("running");
+    }
+
     @Test
     void a_config_change_renames_a_vm_and_is_refused_while_it_is_locked() {
         start(ProxmoxSimConfig.defaults().withLatencies(Latencies.NONE.withLinkedClone(Duration.ofMillis(300))));
@@ -309,7 +363,7 @@ class ProxmoxSimulatorTest {
         finished("pve-1", clone);
 
         assertThat(http.putForm("/nodes/pve-1/qemu/100/config", Map.of("name", "kept-100")).status()).isEqualTo(200);
-        assertThat(resource(100).path("name").asString()).isEqualTo("kept-100");
+        assertThat(http.get("/nodes/pve-1/qemu/100/status/current").data().path("name").asString()).isEqualTo("kept-100");
         Response invalid = http.putForm("/nodes/pve-1/qemu/100/config", Map.of("name", "not a name"));
         assertThat(invalid.status()).isEqualTo(400);
         assertThat(invalid.body().path("errors").has("name")).isTrue();
