@@ -1,4 +1,4 @@
-package io.vigil.platform.axon;
+package io.vigil.autoconfigure;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
