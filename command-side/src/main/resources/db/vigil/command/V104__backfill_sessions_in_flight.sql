@@ -3,14 +3,17 @@
 -- the kept-VM limit and the hand-over of stuck endings see them as they see sessions of this version. (The
 -- reconciler also holds every VM named for a session that is not over, whatever is recorded here.)
 
--- The VMID reserved for the session, unless its VM was destroyed since.
+-- The VMID last reserved for the session (a clone that lost its VMID reserved another), unless its VM was
+-- destroyed since.
 UPDATE admission_session s
-SET vmid = (convert_from(e.payload, 'UTF8')::jsonb ->> 'vmid')::integer
-FROM domainevententry e
+SET vmid = (SELECT (convert_from(e.payload, 'UTF8')::jsonb ->> 'vmid')::integer
+            FROM domainevententry e
+            WHERE e.aggregateidentifier = s.session_id
+              AND e.payloadtype = 'io.vigil.core.session.VmIdReserved'
+            ORDER BY e.sequencenumber DESC
+            LIMIT 1)
 WHERE s.vmid IS NULL
   AND s.state <> 'GONE'
-  AND e.aggregateidentifier = s.session_id
-  AND e.payloadtype = 'io.vigil.core.session.VmIdReserved'
   AND NOT EXISTS (SELECT 1 FROM domainevententry d
                   WHERE d.aggregateidentifier = s.session_id
                     AND d.payloadtype = 'io.vigil.core.session.VmDestroyed');

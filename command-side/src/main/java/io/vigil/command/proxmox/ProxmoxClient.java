@@ -125,7 +125,7 @@ public class ProxmoxClient {
         return http.get("/nodes/{node}/qemu/{vmid}/status/current", node, vmid)
                 .map(d -> new VmStatus(text(d, "status"), text(d, "qmpstatus"), text(d, "lock"),
                         d.path("cpu").asDouble(0), d.path("mem").asLong(0), d.path("maxmem").asLong(0),
-                        d.path("uptime").asLong(0), text(d, "name")));
+                        d.path("uptime").asLong(0), ownName(text(d, "name"), vmid)));
     }
 
     /** The task's state, asked of the node that runs it (the one the UPID names): no other node knows it. */
@@ -143,15 +143,20 @@ public class ProxmoxClient {
                     continue;
                 }
                 int vmid = v.path("vmid").asInt(0);
-                String name = text(v, "name");
-                if (name != null && name.equals("VM " + vmid)) {
-                    name = null; // Proxmox's stand-in for a config without a name (a clone in progress)
-                }
+                String name = ownName(text(v, "name"), vmid);
                 vms.add(new ClusterVm(vmid, text(v, "node"), name, text(v, "status"),
                         v.path("template").asInt(0) == 1, text(v, "lock")));
             }
             return List.copyOf(vms);
         });
+    }
+
+    /**
+     * A VM's own name, or null: Proxmox shows {@code "VM <vmid>"} for a config without a name (a clone in
+     * progress has none until its task ends), in the cluster listing, {@code status/current} and the node's list.
+     */
+    static String ownName(String shown, int vmid) {
+        return shown == null || shown.equals("VM " + vmid) ? null : shown;
     }
 
     /** The storages of the template's disks: each {@code scsiN/virtioN/sataN/ideN/efidisk0/tpmstate0} volume's. */
@@ -210,7 +215,7 @@ public class ProxmoxClient {
 
     public Mono<List<VmSummary>> listVms(String node) {
         return http.get("/nodes/{node}/qemu", node).map(data -> list(data, v -> new VmSummary(
-                v.path("vmid").asInt(0), text(v, "name"), text(v, "status"),
+                v.path("vmid").asInt(0), ownName(text(v, "name"), v.path("vmid").asInt(0)), text(v, "status"),
                 v.path("template").asInt(0) == 1, text(v, "lock"))));
     }
 

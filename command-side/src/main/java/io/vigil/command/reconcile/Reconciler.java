@@ -50,7 +50,8 @@ import reactor.core.scheduler.Schedulers;
  * listing shows is already held in what is read next, and a live session's new VM is never taken for an orphan. A
  * VM named for a session that is not over is held too, whatever VMID it has (sessions of an older version have
  * none recorded). A VM without a name in the listing (a clone in progress, or one the nodes' statistics have not
- * seen yet) is left for the next run. If the cluster cannot be listed, nothing is removed.
+ * seen yet) is left for the next run. If the cluster cannot be listed, no VM is removed and no session ended as
+ * lost; connections and stuck endings are still seen to.
  * <p>
  * A session counts as lost only if it was settled (active, hibernating) before the listing, still is after it,
  * and its VM is still missing when looked for once more: a session that became active while the run listed the
@@ -227,9 +228,12 @@ public class Reconciler {
                 }
                 Removal step = vms.removalStep(orphan.vmid(), Set.of(orphan.name()), null);
                 if (step instanceof Removal.Done done) {
+                    if (done.outcome() == Removal.Outcome.NOT_OURS) {
+                        // renamed meanwhile (kept for its owner, say): someone else's now, and not removed
+                        return vmFinding(orphan, Finding.LEFT_ALONE, why + "; " + done.how());
+                    }
                     if (!acted) {
-                        boolean gone = "gone".equals(done.how());
-                        return vmFinding(orphan, gone ? Finding.ALREADY_GONE : Finding.LEFT_ALONE, why + "; " + done.how());
+                        return vmFinding(orphan, Finding.ALREADY_GONE, why + "; " + done.how());
                     }
                     log.info("Reconciler removed orphan VM {} ({}) on {}: {}", orphan.vmid(), orphan.name(), orphan.node(), done.how());
                     return vmFinding(orphan, Finding.REMOVED, why);

@@ -135,7 +135,7 @@ public class ProvisioningSaga extends VmSaga {
     private void cloneVm() {
         String task;
         try {
-            task = vm.cloneOrFindOurs(templateNode, templateVmid, vmid, sessionId.vmName(), "Vigil session " + sessionId, node);
+            task = vm.cloneOrFindOurs(templateNode(), templateVmid, vmid, sessionId.vmName(), "Vigil session " + sessionId, node);
         } catch (ProxmoxException e) {
             if (e.kind() == ProxmoxException.Kind.VMID_TAKEN && reserveAnother()) {
                 return;
@@ -148,6 +148,11 @@ public class ProvisioningSaga extends VmSaga {
             return;
         }
         waitFor(task, Step.AWAIT_CLONE);
+    }
+
+    /** Where the template lives; a saga an older version stored knows only the session's node, where it cloned. */
+    String templateNode() {
+        return templateNode != null ? templateNode : node;
     }
 
     /** Another clone took the id between the free-check and the clone (pmxcfs refuses it at the end): a fresh one. */

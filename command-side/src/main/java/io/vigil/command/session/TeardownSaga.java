@@ -18,6 +18,7 @@ import io.vigil.core.session.RaiseAdminAlert;
 import io.vigil.core.session.RecordVmKept;
 import io.vigil.core.session.SessionId;
 import io.vigil.core.session.TeardownStarted;
+import io.vigil.core.session.VmDestroyed;
 import io.vigil.core.template.TemplateId;
 import io.vigil.core.template.TemplateSpec;
 import java.time.Duration;
@@ -98,6 +99,17 @@ public class TeardownSaga extends VmSaga {
         step = pendingTask != null ? Step.AWAIT_PENDING : Step.DISCONNECT;
         startPolling();
         advance();
+    }
+
+    /**
+     * A teardown an older version stored at its last step waits for this event to end (it sent its report and
+     * ended on the VM's removal); this version's teardown has ended by then.
+     */
+    @SagaEventHandler(associationProperty = "sessionId")
+    void on(VmDestroyed event) {
+        if (step == Step.DONE) {
+            finish();
+        }
     }
 
     @Override

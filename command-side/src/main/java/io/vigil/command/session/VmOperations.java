@@ -237,7 +237,7 @@ public class VmOperations {
     public Removal removalStep(int vmid, Set<String> ourNames, String keepAs) {
         Optional<ClusterVm> listed = locate(vmid);
         if (listed.isEmpty()) {
-            return new Removal.Done("gone", false);
+            return Removal.Done.gone();
         }
         FoundVm vm;
         try {
@@ -249,11 +249,11 @@ public class VmOperations {
             throw e;
         }
         if (vm == null) {
-            return new Removal.Done("gone", false);
+            return Removal.Done.gone();
         }
         VmStatus now = vm.now();
         if (!vm.ours(ourNames) && !(keepAs != null && keepAs.equals(vm.name()))) {
-            return new Removal.Done("VMID " + vmid + " now holds '" + vm.name() + "', not ours: left alone", false);
+            return new Removal.Done("VMID " + vmid + " now holds '" + vm.name() + "', not ours: left alone", Removal.Outcome.NOT_OURS);
         }
         if (now.cloning()) {
             return new Removal.Wait("the clone into VM " + vmid + " to finish");
@@ -285,14 +285,23 @@ public class VmOperations {
         if (!keepAs.equals(vm.name())) {
             rename(vm.node(), vm.vmid(), keepAs);
         }
-        return new Removal.Done("kept as " + keepAs + " on " + vm.node(), true);
+        return new Removal.Done("kept as " + keepAs + " on " + vm.node(), Removal.Outcome.KEPT);
     }
 
     /** What {@link #removalStep} did or wants. */
     public sealed interface Removal {
-        /** Nothing more to do: the VM is gone (or was never ours), or {@code kept} under its kept name. */
-        record Done(String how, boolean kept) implements Removal {
+        /** Nothing more to do: the VM is gone, holds someone else's VM now, or is kept under its kept name. */
+        record Done(String how, Outcome outcome) implements Removal {
+            static Done gone() {
+                return new Done("gone", Outcome.GONE);
+            }
+
+            public boolean kept() {
+                return outcome == Outcome.KEPT;
+            }
         }
+
+        enum Outcome { GONE, NOT_OURS, KEPT }
 
         /** Nothing can be done now: look again later. */
         record Wait(String forWhat) implements Removal {

@@ -13,7 +13,8 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 /**
  * Installing this version over the previous one (its schema ends at V102) with sessions in flight: their VMID,
- * type and ending time, which the older version did not record, are read from their events.
+ * type, ending time and whether their teardown keeps the VM, which the older version did not record, are read
+ * from their events.
  */
 class UpgradeBackfillTest {
     private final String url = TestServices.freshDatabase();
@@ -26,11 +27,13 @@ class UpgradeBackfillTest {
     }
 
     @Test
-    void sessions_in_flight_get_their_vmid_type_and_ending_time_from_their_events() {
+    void sessions_in_flight_get_their_last_vmid_type_and_ending_time_from_their_events() {
         flyway("102").migrate();
         session("active", "ACTIVE");
         event("active", 0, "SessionRequested", "{\"sessionId\":{\"value\":\"active\"},\"sessionType\":\"PERSISTENT\"}", "2026-11-30T09:00:00Z");
-        event("active", 1, "VmIdReserved", "{\"sessionId\":{\"value\":\"active\"},\"node\":{\"value\":\"pve-2\"},\"vmid\":10042}", "2026-11-30T09:00:01Z");
+        event("active", 1, "VmIdReserved", "{\"sessionId\":{\"value\":\"active\"},\"node\":{\"value\":\"pve-2\"},\"vmid\":10041}", "2026-11-30T09:00:01Z");
+        // the first VMID was lost to another clone: the saga reserved another
+        event("active", 2, "VmIdReserved", "{\"sessionId\":{\"value\":\"active\"},\"node\":{\"value\":\"pve-2\"},\"vmid\":10042}", "2026-11-30T09:00:02Z");
         session("ending", "ENDING");
         event("ending", 0, "SessionRequested", "{\"sessionType\":\"EPHEMERAL\"}", "2026-11-30T09:00:00Z");
         event("ending", 1, "VmIdReserved", "{\"vmid\":10043}", "2026-11-30T09:00:01Z");
@@ -39,6 +42,10 @@ class UpgradeBackfillTest {
         event("destroyed", 0, "VmIdReserved", "{\"vmid\":10044}", "2026-11-30T09:00:01Z");
         event("destroyed", 1, "SessionFailed", "{\"reason\":\"clone failed\"}", "2026-11-30T09:05:00Z");
         event("destroyed", 2, "VmDestroyed", "{\"vmid\":10044}", "2026-11-30T09:06:00Z");
+        session("keeping", "ENDING");
+        event("keeping", 0, "TeardownStarted", "{\"keep\":true,\"keptVmId\":null}", "2026-11-30T09:30:00Z");
+        session("returning", "ENDING");
+        event("returning", 0, "TeardownStarted", "{\"keep\":true,\"keptVmId\":\"vigil-keep-alice-1\"}", "2026-11-30T09:30:00Z");
         session("over", "GONE");
         event("over", 0, "VmIdReserved", "{\"vmid\":10045}", "2026-11-30T09:00:01Z");
 
@@ -51,6 +58,9 @@ class UpgradeBackfillTest {
         assertThat(row("destroyed")).containsEntry("vmid", null);
         assertThat(row("destroyed").get("ending_since").toString()).startsWith("2026-11-30 09:05:00");
         assertThat(row("over")).containsEntry("vmid", null);
+        assertThat(row("keeping")).as("a VM being kept counts toward the limit").containsEntry("keeps", true);
+        assertThat(row("returning")).as("a kept VM going back is counted as kept already").containsEntry("keeps", false);
+        assertThat(row("active")).containsEntry("keeps", false);
     }
 
     private void session(String id, String state) {
@@ -67,7 +77,7 @@ class UpgradeBackfillTest {
     }
 
     private Map<String, Object> row(String id) {
-        return jdbc.queryForMap("SELECT vmid, session_type, ending_since AT TIME ZONE 'UTC' AS ending_since"
+        return jdbc.queryForMap("SELECT vmid, session_type, ending_since AT TIME ZONE 'UTC' AS ending_since, keeps"
                 + " FROM admission_session WHERE session_id = ?", id);
     }
 }

@@ -2,7 +2,6 @@ package io.vigil.command.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.core.node.NodeName;
 import io.vigil.core.session.SessionId;
 import io.vigil.core.template.Protocol;
 import java.nio.charset.StandardCharsets;
@@ -67,11 +66,12 @@ class LegacySagaStateTest {
         ProvisioningSaga saga = reload(new ProvisioningSaga(), ProvisioningSaga.class, s -> {
             ReflectionTestUtils.setField(s, "sessionId", SessionId.generate());
             ReflectionTestUtils.setField(s, "node", "pve-2");
+            ReflectionTestUtils.setField(s, "templateNode", "pve-1");
             ReflectionTestUtils.setField(s, "step", ProvisioningSaga.Step.AWAIT_CLONE);
         }, stored -> stored.remove("templateNode"));
 
         assertThat(ReflectionTestUtils.getField(saga, "step")).isEqualTo(ProvisioningSaga.Step.AWAIT_CLONE);
-        assertThat(new NodeName((String) ReflectionTestUtils.getField(saga, "node"))).isEqualTo(new NodeName("pve-2"));
+        assertThat(saga.templateNode()).as("clones where the older version cloned: on the session's node").isEqualTo("pve-2");
     }
 
     /** Stores the saga as this version does, makes the stored JSON look like an older version's, loads it. */

@@ -55,6 +55,8 @@ public class VmSession {
     private String connectionId;
     private EndReason endReason;
     private boolean teardownStarted;
+    /** Requested before this version (no expiry deadline id in its first event): its teardown may predate TeardownStarted. */
+    private boolean olderVersion;
 
     protected VmSession() {
     }
@@ -376,11 +378,13 @@ public class VmSession {
     }
 
     /**
-     * Whether teardown's reports count: after {@link TeardownStarted}, or from the teardown an older version
-     * started for an ending or failed session without that event (it was upgraded mid-teardown).
+     * Whether teardown's reports count: after {@link TeardownStarted}, or, for a session of an older version,
+     * from the teardown that version started for an ending or failed session without that event (it was upgraded
+     * mid-teardown). A session of this version that is ending without it still has its working saga.
      */
     private boolean teardownReports() {
-        return teardownStarted || status == SessionStatus.ENDING || status == SessionStatus.FAILED;
+        return teardownStarted
+                || olderVersion && (status == SessionStatus.ENDING || status == SessionStatus.FAILED);
     }
 
     /**
@@ -437,6 +441,7 @@ public class VmSession {
         sessionType = event.sessionType();
         source = event.source();
         expiryDeadline = event.expiryDeadlineId();
+        olderVersion = event.expiryDeadlineId() == null;
         status = SessionStatus.PROVISIONING;
         if (source != null) {
             // the kept VM is the session's from the start; it counts as cloned once the saga renamed it

@@ -132,13 +132,21 @@ class VmSessionEndingTest {
                         new TeardownStarted(ID, NODE, null, null, null, false, "vigil-keep-alice-1", ALICE, TEMPLATE_ID, UBUNTU));
     }
 
+    /** As an older version stored it: without the template's node and the expiry deadline's id. */
+    private static SessionRequested olderRequested() {
+        return new SessionRequested(ID, ALICE, TEMPLATE_ID, UBUNTU, NODE, 60, SessionType.EPHEMERAL, NOW, EXPIRES, null,
+                null, null);
+    }
+
     @Test
     void a_session_an_older_version_was_tearing_down_ends_when_that_teardown_reports() {
         // before TeardownStarted existed, teardown began on SessionEnding (or SessionFailed) by itself
-        fixture.given(append(active(), new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, 120, "7")))
+        fixture.given(olderRequested(), new VmIdReserved(ID, NODE, 120), new VmCloned(ID, NODE, 120),
+                        new VmBooted(ID, "10.0.0.5"), new SessionActivated(ID, "7", "url"),
+                        new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, 120, "7"))
                 .when(new RecordVmDestroyed(ID))
                 .expectEvents(new VmDestroyed(ID, NODE, 120), new SessionEnded(ID, EndReason.ENDED_BY_USER));
-        fixture.given(requested(), new VmIdReserved(ID, NODE, 120),
+        fixture.given(olderRequested(), new VmIdReserved(ID, NODE, 120),
                         new SessionFailed(ID, "clone failed", NODE, 120, null, null))
                 .when(new RecordVmDestroyed(ID))
                 .expectEvents(new VmDestroyed(ID, NODE, 120));
@@ -146,7 +154,7 @@ class VmSessionEndingTest {
 
     @Test
     void a_session_an_older_version_failed_and_left_can_be_handed_to_teardown() {
-        fixture.given(requested(), new VmIdReserved(ID, NODE, 120),
+        fixture.given(olderRequested(), new VmIdReserved(ID, NODE, 120),
                         new SessionFailed(ID, "clone failed", NODE, 120, null, null))
                 .when(new HandOverTeardown(ID, null))
                 .expectEvents(teardown(120, null, null));

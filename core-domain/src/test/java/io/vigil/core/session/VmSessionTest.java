@@ -283,6 +283,14 @@ class VmSessionTest {
     }
 
     @Test
+    void a_removal_report_before_teardown_started_is_ignored() {
+        fixture.given(active()).andGiven(new SessionEnding(ID, EndReason.EXPIRED, NODE, 120, "7"))
+                .when(new RecordVmDestroyed(ID))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
     void reports_after_the_session_ended_change_nothing() {
         fixture.given(requested(), new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, null, null),
                         new SessionEnded(ID, EndReason.ENDED_BY_USER))

@@ -116,7 +116,7 @@ final class ProxmoxCluster {
         for (SimVm vm : vms.values()) {
             if (!unreachable(vm.node)) {
                 String status = "paused".equals(vm.qmpstatus) ? "paused" : vm.status;
-                vm.stats = new SimVm.Stats(vm.name != null ? vm.name : "VM " + vm.vmid, status, vm.template);
+                vm.stats = new SimVm.Stats(shownName(vm), status, vm.template);
             }
         }
     }
@@ -260,8 +260,14 @@ final class ProxmoxCluster {
                     .put("maxmem", vm.maxmem).put("cpus", 2).put("uptime", vm.uptimeSeconds(now))
                     .put("cpu", vm.running() ? 0.02 : 0.0);
             putConfigFacts(json, vm);
+            json.put("name", shownName(vm));
         }
         return list;
+    }
+
+    /** qemu-server's vmstatus: the config's name, or {@code "VM <vmid>"} when it has none (a clone in progress). */
+    private static String shownName(SimVm vm) {
+        return vm.name != null ? vm.name : "VM " + vm.vmid;
     }
 
     /**
@@ -354,6 +360,7 @@ final class ProxmoxCluster {
                 .put("uptime", vm.uptimeSeconds(nowNanos()));
         json.putObject("ha").put("managed", 0);
         putConfigFacts(json, vm);
+        json.put("name", shownName(vm));
         if (vm.running()) {
             json.put("agent", 1);
         }

@@ -124,6 +124,8 @@ class ProxmoxSimulatorTest {
         assertThat(during.path("lock").asString()).isEqualTo("clone");
         assertThat(during.has("name")).as("no statistics pass has seen it yet").isFalse();
         assertThat(http.get("/nodes/pve-1/qemu/100/config").data().has("name")).isFalse();
+        assertThat(http.get("/nodes/pve-1/qemu/100/status/current").data().path("name").asString())
+                .as("vmstatus names a config without a name after its VMID").isEqualTo("VM 100");
         assertThat(http.get("/nodes/pve-3/qemu/100/status/current").status()).isEqualTo(500);
         assertThat(http.get("/nodes/pve-3/tasks/" + URLEncoder.encode(upid, StandardCharsets.UTF_8) + "/status")
                 .body().path("errors").path("upid").asString()).isEqualTo("no such task");
