@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vigil.platform.security.Role;
-import io.vigil.platform.security.TokenIssuer;
 import io.vigil.simulators.guacamole.GuacamoleSimConfig;
 import io.vigil.simulators.guacamole.GuacamoleSimulator;
 import io.vigil.simulators.proxmox.ProxmoxSimConfig;
@@ -24,25 +23,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ApplicationContext;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * Sessions ended at any moment of their provisioning, hibernation or resume, against a cluster with latency and
  * injected faults (lock timeouts inside tasks, failed tasks, 5xx, warnings): whatever the moment, nothing may be
  * left behind (no VM, no connection) and no session may be stuck.
  */
-@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
-@SpringBootTest(classes = VigilApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class EndAtAnyMomentTest {
-    static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() { };
+class EndAtAnyMomentTest extends LocalRunTest {
     static final Faults TEN_PERCENT = Faults.NONE.withHttp5xx(0.03).withLockTimeout(0.03).withTaskFailure(0.04)
             .withTaskWarnings(0.05);
     static final Latencies SLOW_ENOUGH = Latencies.NONE.withLinkedClone(Duration.ofMillis(400))
@@ -66,22 +55,11 @@ class EndAtAnyMomentTest {
         guacamole.close();
     }
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    TokenIssuer tokens;
-    @Autowired
-    JdbcTemplate jdbc;
-    @Autowired
-    ApplicationContext context;
-    WebTestClient http;
 
     @BeforeEach
     void setUp() {
-        http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(30)).build();
         proxmox.setFaults(Faults.NONE);
         proxmox.setLatencies(Latencies.NONE);
-        Simulated.awaitReady(context);
     }
 
     @Test
@@ -207,7 +185,4 @@ class EndAtAnyMomentTest {
         return view == null ? null : (String) view.get("status");
     }
 
-    private String token(String user, Role role) {
-        return tokens.issue(user, List.of(role)).token();
-    }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vigil.platform.security.Role;
-import io.vigil.platform.security.TokenIssuer;
 import io.vigil.simulators.guacamole.GuacamoleSimConfig;
 import io.vigil.simulators.guacamole.GuacamoleSimulator;
 import io.vigil.simulators.proxmox.ProxmoxSimConfig;
@@ -15,15 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -33,10 +27,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * warned, the VM is suspended to disk; the user resumes it and connects again. Idle threshold and warning are
  * two seconds each here instead of ten and five minutes.
  */
-@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
-@SpringBootTest(classes = VigilApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class HibernationLifecycleTest {
-    static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() { };
+class HibernationLifecycleTest extends LocalRunTest {
     static final ProxmoxSimulator proxmox = ProxmoxSimulator.start(ProxmoxSimConfig.defaults().withApiToken(Simulated.PROXMOX_TOKEN));
     static final GuacamoleSimulator guacamole = GuacamoleSimulator.start(GuacamoleSimConfig.defaults());
 
@@ -55,21 +46,6 @@ class HibernationLifecycleTest {
         guacamole.close();
     }
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    TokenIssuer tokens;
-    @Autowired
-    JdbcTemplate jdbc;
-    @Autowired
-    org.springframework.context.ApplicationContext context;
-    WebTestClient http;
-
-    @BeforeEach
-    void setUp() {
-        http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(20)).build();
-        Simulated.awaitReady(context);
-    }
 
     @Test
     void an_open_connection_keeps_a_session_active_and_closing_it_leads_to_warning_then_hibernation_then_resume() {
@@ -203,10 +179,6 @@ class HibernationLifecycleTest {
                 .exchange().expectStatus().isEqualTo(expected).expectBody(JSON).returnResult().getResponseBody();
     }
 
-    private Map<String, Object> session(String token, String id) {
-        return http.get().uri("/api/v1/sessions/" + id).header("Authorization", "Bearer " + token)
-                .exchange().returnResult(JSON).getResponseBody().blockFirst(Duration.ofSeconds(10));
-    }
 
     private int events(String id, String type) {
         return jdbc.queryForObject("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype LIKE ?",
@@ -218,6 +190,6 @@ class HibernationLifecycleTest {
     }
 
     private String token(String user) {
-        return tokens.issue(user, List.of(Role.ENGINEER)).token();
+        return token(user, Role.ENGINEER);
     }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.vigil.core.session.SessionId;
 import io.vigil.platform.security.Role;
-import io.vigil.platform.security.TokenIssuer;
 import io.vigil.simulators.guacamole.GuacamoleSimConfig;
 import io.vigil.simulators.guacamole.GuacamoleSimulator;
 import io.vigil.simulators.proxmox.ProxmoxSimConfig;
@@ -15,26 +14,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ApplicationContext;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * Persistent sessions: the VM outlives the session, stopped and named for its owner, is listed for them alone,
  * starts a later session without a clone, and is deleted by its owner; a user keeps at most two.
  */
-@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
-@SpringBootTest(classes = VigilApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class KeptVmLifecycleTest {
-    static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() { };
-    static final ParameterizedTypeReference<List<Map<String, Object>>> JSON_LIST = new ParameterizedTypeReference<>() { };
+class KeptVmLifecycleTest extends LocalRunTest {
     static final ProxmoxSimulator proxmox = ProxmoxSimulator.start(ProxmoxSimConfig.defaults().withApiToken(Simulated.PROXMOX_TOKEN));
     static final GuacamoleSimulator guacamole = GuacamoleSimulator.start(GuacamoleSimConfig.defaults());
 
@@ -50,19 +38,6 @@ class KeptVmLifecycleTest {
         guacamole.close();
     }
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    TokenIssuer tokens;
-    @Autowired
-    ApplicationContext context;
-    WebTestClient http;
-
-    @BeforeEach
-    void setUp() {
-        http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(20)).build();
-        Simulated.awaitReady(context);
-    }
 
     @Test
     void a_persistent_sessions_vm_is_kept_reused_without_a_clone_and_deleted_by_its_owner() {
@@ -173,12 +148,5 @@ class KeptVmLifecycleTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> session(token, id), s -> "ended".equals(s.get("status")));
     }
 
-    private Map<String, Object> session(String token, String id) {
-        return http.get().uri("/api/v1/sessions/" + id).header("Authorization", "Bearer " + token)
-                .exchange().returnResult(JSON).getResponseBody().blockFirst(Duration.ofSeconds(10));
-    }
 
-    private String token(String user, Role role) {
-        return tokens.issue(user, List.of(role)).token();
-    }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vigil.platform.security.Role;
-import io.vigil.platform.security.TokenIssuer;
 import io.vigil.simulators.guacamole.GuacamoleSimConfig;
 import io.vigil.simulators.guacamole.GuacamoleSimulator;
 import io.vigil.simulators.proxmox.ProxmoxSimConfig;
@@ -16,22 +15,15 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The whole system through HTTP, on real PostgreSQL and Redis, against the Proxmox and Guacamole simulators over
  * real HTTP: what an engineer does, and what must be true in Proxmox afterwards.
  */
-@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
-@SpringBootTest(classes = VigilApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class SessionLifecycleTest {
+class SessionLifecycleTest extends LocalRunTest {
     static final ProxmoxSimulator proxmox = ProxmoxSimulator.start(ProxmoxSimConfig.defaults().withApiToken(Simulated.PROXMOX_TOKEN));
     static final GuacamoleSimulator guacamole = GuacamoleSimulator.start(GuacamoleSimConfig.defaults());
 
@@ -47,20 +39,9 @@ class SessionLifecycleTest {
         guacamole.close();
     }
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    TokenIssuer tokens;
-    @Autowired
-    JdbcTemplate jdbc;
-    @Autowired
-    org.springframework.context.ApplicationContext context;
-    WebTestClient http;
 
     @BeforeEach
     void setUp() {
-        http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(20)).build();
-        Simulated.awaitReady(context);
         proxmox.setFaults(ProxmoxSimConfig.Faults.NONE);
         await().atMost(Duration.ofSeconds(20)).until(() -> templatesVisibleTo(token("carol", Role.ENGINEER)));
     }
@@ -174,6 +155,9 @@ class SessionLifecycleTest {
         http.post().uri("/api/v1/admin/templates").header("Authorization", "Bearer " + admin)
                 .bodyValue(Map.of("name", "Fedora 41", "os_type", "linux", "protocol", "ssh", "proxmox_vmid", 9001))
                 .exchange().expectStatus().isEqualTo(HttpStatus.CONFLICT);
+        // a new template is looked up in the cluster first (moments); until then a request is 503 template_not_located
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "SELECT located_node FROM admission_template WHERE template_id = 'fedora-41'", String.class) != null);
         String henry = token("henry", Role.ENGINEER);
         String id = request(henry, "fedora-41");
         await().atMost(Duration.ofSeconds(20)).until(() -> session(henry, id), s -> "active".equals(s.get("status")));
@@ -248,10 +232,6 @@ class SessionLifecycleTest {
         return (String) body.get("id");
     }
 
-    private Map<String, Object> session(String token, String id) {
-        return http.get().uri("/api/v1/sessions/" + id).header("Authorization", "Bearer " + token)
-                .exchange().returnResult(new org.springframework.core.ParameterizedTypeReference<Map<String, Object>>() { }).getResponseBody().blockFirst(Duration.ofSeconds(10));
-    }
 
     private boolean templatesVisibleTo(String token) {
         List<?> templates = http.get().uri("/api/v1/templates").header("Authorization", "Bearer " + token)
@@ -263,7 +243,4 @@ class SessionLifecycleTest {
         return proxmox.vms().stream().filter(vm -> ("vigil-" + id.toLowerCase()).equals(vm.name())).toList();
     }
 
-    private String token(String user, Role role) {
-        return tokens.issue(user, List.of(role)).token();
-    }
 }
