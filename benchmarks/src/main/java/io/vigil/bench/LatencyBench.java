@@ -15,7 +15,8 @@ import reactor.netty.http.client.HttpClient;
  * Part 2: from {@code POST /api/v1/sessions} until {@code GET /api/v1/sessions/{id}} shows {@code active}, one
  * session at a time, against the zero-latency simulators. The query side is polled every few milliseconds over a
  * keep-alive connection. Each session's own events (their timestamps in {@code domainevententry}) split the time
- * into the steps it went through.
+ * into the steps it went through. Beside it, interleaved (one each, in turn), the same work done directly
+ * ({@link DirectProvisioning}): what Vigil adds over the calls a provisioning cannot avoid.
  */
 final class LatencyBench {
     static final String USER = "latency";
@@ -49,10 +50,16 @@ final class LatencyBench {
         // (the next request would otherwise always follow the previous activation by the same few ms).
         java.util.Random random = new java.util.Random(42);
         List<Sample> samples = new ArrayList<>();
-        for (int i = 0; i < options.sessions(); i++) {
-            BenchSystem.sleep(Duration.ofMillis(random.nextInt(500)));
-            samples.add(one(client, token));
+        double[] directMs = new double[options.sessions()];
+        try (DirectProvisioning direct = new DirectProvisioning(system)) {
+            direct.once(); // warm-up
+            for (int i = 0; i < options.sessions(); i++) {
+                BenchSystem.sleep(Duration.ofMillis(random.nextInt(500)));
+                samples.add(one(client, token));
+                directMs[i] = direct.once();
+            }
         }
+        Stats baseline = Stats.of(directMs);
         List<Sample> active = samples.stream().filter(s -> "active".equals(s.finalStatus())).toList();
         Stats total = Stats.of(active.stream().mapToDouble(Sample::activeMs).toArray());
         Stats accepted = Stats.of(samples.stream().mapToDouble(Sample::acceptedMs).toArray());
@@ -66,7 +73,12 @@ final class LatencyBench {
                 List.of("POST → 202 Accepted", String.valueOf(accepted.count()), Stats.ms(accepted.percentile(50)),
                         Stats.ms(accepted.percentile(95)), Stats.ms(accepted.percentile(99)), Stats.ms(accepted.max())),
                 List.of("**POST → active on the query side**", String.valueOf(total.count()), Stats.ms(total.percentile(50)),
-                        Stats.ms(total.percentile(95)), Stats.ms(total.percentile(99)), Stats.ms(total.max()))));
+                        Stats.ms(total.percentile(95)), Stats.ms(total.percentile(99)), Stats.ms(total.max())),
+                List.of("direct baseline: clone, start, guest, connection (no Vigil)", String.valueOf(baseline.count()),
+                        Stats.ms(baseline.percentile(50)), Stats.ms(baseline.percentile(95)), Stats.ms(baseline.percentile(99)),
+                        Stats.ms(baseline.max()))));
+        report.line("Ratio Vigil / direct: p50 " + Stats.ratio(total.percentile(50) / baseline.percentile(50)) + ", p95 "
+                + Stats.ratio(total.percentile(95) / baseline.percentile(95)) + ".");
         long notActive = samples.size() - active.size();
         if (notActive > 0) {
             report.line("> " + notActive + " of " + samples.size() + " did not become active within "
