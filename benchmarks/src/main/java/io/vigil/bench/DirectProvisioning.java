@@ -56,6 +56,11 @@ final class DirectProvisioning implements AutoCloseable {
     }
 
     private void awaitTask(String upid) {
+        awaitTask(proxmox, upid);
+    }
+
+    /** Follows a task of the baseline's own, every 5 ms, until it ends; a failed task is an error. */
+    static void awaitTask(ProxmoxClient proxmox, String upid) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             TaskStatus status = proxmox.taskStatus(upid).block(CALL);

@@ -3,7 +3,6 @@ package io.vigil.bench;
 import io.vigil.bench.Hibernation.Event;
 import io.vigil.command.guacamole.GuacamoleClient;
 import io.vigil.command.proxmox.ProxmoxClient;
-import io.vigil.command.proxmox.TaskStatus;
 import io.vigil.simulators.proxmox.ProxmoxSimConfig.Latencies;
 import java.time.Duration;
 import java.time.Instant;
@@ -251,17 +250,6 @@ final class ResumeBench {
     }
 
     private void awaitTask(String upid) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            TaskStatus status = proxmox.taskStatus(upid).block(CALL);
-            if (status.finished()) {
-                if (!status.succeeded()) {
-                    throw new IllegalStateException("direct task " + upid + " failed: " + status.exitStatus());
-                }
-                return;
-            }
-            BenchSystem.sleep(TASK_POLL);
-        }
-        throw new IllegalStateException("direct task " + upid + " still running after 30 s");
+        DirectProvisioning.awaitTask(proxmox, upid);
     }
 }
