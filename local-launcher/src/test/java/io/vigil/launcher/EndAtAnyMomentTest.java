@@ -89,6 +89,9 @@ class EndAtAnyMomentTest extends LocalRunTest {
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
                 .until(() -> jdbc.queryForObject("SELECT count(*) FROM admission_session WHERE state <> 'GONE'", Integer.class) == 0);
         long quiet = System.nanoTime();
+        // the session view is a tracking projection: it shows the last SessionEnded a moment after the ledger
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject("SELECT count(*) FROM session_view"
+                + " WHERE user_id LIKE 'torture-%' AND status NOT IN ('ended', 'failed', 'expired')", Integer.class) == 0);
         List<String> statuses = jdbc.queryForList("SELECT status FROM session_view WHERE user_id LIKE 'torture-%'", String.class);
         // What teardown gave up on is the reconciler's: it runs until the cluster is clean (a VM made in the last
         // few seconds shows in the cluster listing without a name until the nodes' next statistics pass).

@@ -5,7 +5,6 @@ import io.vigil.command.proxmox.TaskStatus;
 import io.vigil.command.proxmox.VmStatus;
 import io.vigil.core.session.FailHibernation;
 import io.vigil.core.session.FailureCode;
-import io.vigil.core.session.HandOverTeardown;
 import io.vigil.core.session.HibernationFailed;
 import io.vigil.core.session.HibernationStarted;
 import io.vigil.core.session.RaiseAdminAlert;
@@ -69,15 +68,8 @@ public class HibernationSaga extends VmSaga {
     /** Ended meanwhile: teardown deletes the VM, suspended or not, once the suspend task (if any) is over. */
     @SagaEventHandler(associationProperty = "sessionId")
     void on(SessionEnding event) {
-        if (step == Step.DONE) {
-            // the last report was sent after the end began, and was the hand-over
-            finish();
-            return;
-        }
         boolean taskRuns = step == Step.AWAIT_SUSPEND || step == Step.AWAIT_PENDING;
-        step = Step.DONE;
-        send(new HandOverTeardown(sessionId, taskRuns ? upid : null));
-        finish();
+        handOver(sessionId, step == Step.DONE, taskRuns ? upid : null);
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.vigil.command.proxmox.TaskStatus;
 import io.vigil.core.session.ActivateSession;
 import io.vigil.core.session.FailSession;
 import io.vigil.core.session.FailureCode;
-import io.vigil.core.session.HandOverTeardown;
 import io.vigil.core.session.RecordVmBooted;
 import io.vigil.core.session.RecordVmCloned;
 import io.vigil.core.session.ReserveVmId;
@@ -112,9 +111,7 @@ public class ProvisioningSaga extends VmSaga {
     @SagaEventHandler(associationProperty = "sessionId")
     void on(SessionEnding event) {
         boolean taskRuns = step == Step.AWAIT_CLONE || step == Step.AWAIT_START;
-        step = Step.DONE;
-        send(new HandOverTeardown(sessionId, taskRuns ? upid : null));
-        finish();
+        handOver(sessionId, step == Step.DONE, taskRuns ? upid : null);
     }
 
     @Override

@@ -9,7 +9,6 @@ import io.vigil.command.proxmox.VmStatus;
 import io.vigil.core.session.CompleteResume;
 import io.vigil.core.session.FailResume;
 import io.vigil.core.session.FailureCode;
-import io.vigil.core.session.HandOverTeardown;
 import io.vigil.core.session.RecordVmLost;
 import io.vigil.core.session.ResumeFailed;
 import io.vigil.core.session.ResumeStarted;
@@ -104,15 +103,8 @@ public class ResumeSaga extends VmSaga {
     /** Ended meanwhile: teardown takes the VM, once a resume task that may still run is over. */
     @SagaEventHandler(associationProperty = "sessionId")
     void on(SessionEnding event) {
-        if (step == Step.DONE) {
-            // the last report was sent after the end began, and was the hand-over
-            finish();
-            return;
-        }
         boolean taskRuns = step == Step.AWAIT_TASK || step == Step.GIVE_UP;
-        step = Step.DONE;
-        send(new HandOverTeardown(sessionId, taskRuns ? upid : null));
-        finish();
+        handOver(sessionId, step == Step.DONE, taskRuns ? upid : null);
     }
 
     @Override

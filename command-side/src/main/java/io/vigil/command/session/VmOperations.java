@@ -105,13 +105,18 @@ public class VmOperations {
             if (listed.isEmpty()) {
                 return Optional.empty();
             }
-            Optional<VmStatus> now = status(listed.get().node(), vmid);
-            if (now.isPresent()) {
-                return Optional.of(new FoundVm(vmid, listed.get().node(), now.get()));
+            Optional<FoundVm> found = onItsNode(listed.get());
+            if (found.isPresent()) {
+                return found;
             }
         }
         throw new ProxmoxException(ProxmoxException.Kind.TRANSIENT, 0, null,
                 "VM " + vmid + " is listed in the cluster but not found on its node (it keeps moving)", null);
+    }
+
+    /** The listed VM as the node the listing names sees it; empty if it is no longer there (it moved, or went). */
+    private Optional<FoundVm> onItsNode(ClusterVm listed) {
+        return status(listed.node(), listed.vmid()).map(now -> new FoundVm(listed.vmid(), listed.node(), now));
     }
 
     /** A VM found by {@link #find}: the node that holds it now, and its status read there now. */
@@ -241,7 +246,8 @@ public class VmOperations {
         }
         FoundVm vm;
         try {
-            vm = find(vmid).orElse(null);
+            // one listing per step; a VM that moved between the listing and the node's answer is looked for again
+            vm = onItsNode(listed.get()).or(() -> find(vmid)).orElse(null);
         } catch (ProxmoxException e) {
             if (listed.get().unknown() && e.transientFailure()) {
                 return new Removal.Wait("node " + listed.get().node() + " of VM " + vmid + " is unreachable");

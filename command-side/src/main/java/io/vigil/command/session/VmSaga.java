@@ -6,6 +6,8 @@ import io.vigil.command.proxmox.TaskStatus;
 import io.vigil.command.proxmox.VmStatus;
 import io.vigil.command.session.VmOperations.FoundVm;
 import io.vigil.command.session.VmOperations.Removal;
+import io.vigil.core.session.HandOverTeardown;
+import io.vigil.core.session.SessionId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -152,6 +154,17 @@ abstract class VmSaga {
         cancelPending();
         pendingDeadline = deadlines.schedule(wait, deadlineName);
         pendingDeadlineName = deadlineName;
+    }
+
+    /**
+     * The session began ending while this saga worked on its VM: the saga stops and hands the VM to teardown with
+     * the task it leaves running. If its last report went out already, that report was the hand-over.
+     */
+    void handOver(SessionId sessionId, boolean lastReportSent, String runningTask) {
+        if (!lastReportSent) {
+            send(new HandOverTeardown(sessionId, runningTask));
+        }
+        finish();
     }
 
     /** Ends the saga and the deadline it waits on. */

@@ -1,5 +1,7 @@
 package io.vigil.query.keptvm;
 
+import static io.vigil.query.SequencedUpdate.ts;
+
 import io.vigil.core.keptvm.KeptVmDeleted;
 import io.vigil.core.keptvm.KeptVmDeletionRequested;
 import io.vigil.core.keptvm.KeptVmId;
@@ -7,13 +9,12 @@ import io.vigil.core.keptvm.KeptVmReturned;
 import io.vigil.core.keptvm.KeptVmTaken;
 import io.vigil.core.keptvm.VmKept;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Locale;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
+import io.vigil.query.SequencedUpdate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -64,17 +65,7 @@ public class KeptVmProjection {
     }
 
     private void update(KeptVmId id, long seq, Instant at, String assignments, Object... values) {
-        Object[] args = new Object[values.length + 4];
-        System.arraycopy(values, 0, args, 0, values.length);
-        args[values.length] = seq;
-        args[values.length + 1] = ts(at);
-        args[values.length + 2] = id.value();
-        args[values.length + 3] = seq;
-        jdbc.update("UPDATE kept_vm_view SET " + assignments + ", last_sequence = ?, updated_at = ?"
-                + " WHERE kept_vm_id = ? AND last_sequence < ?", args);
-    }
-
-    private static OffsetDateTime ts(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+        SequencedUpdate update = SequencedUpdate.of("kept_vm_view", "kept_vm_id", id.value(), seq, at, assignments, values);
+        jdbc.update(update.sql(), update.args());
     }
 }

@@ -1,5 +1,7 @@
 package io.vigil.query.session;
 
+import static io.vigil.query.SequencedUpdate.ts;
+
 import io.vigil.core.session.EndReason;
 import io.vigil.core.session.FailureCode;
 import io.vigil.core.session.SessionVmKept;
@@ -27,13 +29,12 @@ import io.vigil.core.session.VmDestroyed;
 import io.vigil.core.session.VmIdReserved;
 import io.vigil.query.live.SessionChangeListener;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Locale;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
+import io.vigil.query.SequencedUpdate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.stereotype.Component;
@@ -209,15 +210,8 @@ public class SessionViewProjection {
     }
 
     private void update(SessionId id, long seq, Instant at, String assignments, Object... values) {
-        Object[] args = new Object[values.length + 4];
-        System.arraycopy(values, 0, args, 0, values.length);
-        args[values.length] = seq;
-        args[values.length + 1] = ts(at);
-        args[values.length + 2] = id.value();
-        args[values.length + 3] = seq;
-        int rows = jdbc.update("UPDATE session_view SET " + assignments + ", last_sequence = ?, updated_at = ?"
-                + " WHERE session_id = ? AND last_sequence < ?", args);
-        notifyIf(rows, id);
+        SequencedUpdate update = SequencedUpdate.of("session_view", "session_id", id.value(), seq, at, assignments, values);
+        notifyIf(jdbc.update(update.sql(), update.args()), id);
     }
 
     private void notifyIf(int rows, SessionId id) {
@@ -232,9 +226,6 @@ public class SessionViewProjection {
     }
 
     /** pgjdbc binds OffsetDateTime to timestamptz; it cannot infer a type for Instant. */
-    private static OffsetDateTime ts(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-    }
 
     private static String lower(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT);

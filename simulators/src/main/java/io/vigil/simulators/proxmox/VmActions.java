@@ -78,7 +78,9 @@ final class VmActions implements Workers.Work {
     /**
       * Migrate to another node, as an admin does to rebalance the cluster: offline for a VM that does not run, or
       * online ({@code online=1}: it runs on) for one that does. The task runs on the source node; the config moves
-      * to the target when it ends, and from then on the VM exists only there. Takes no time in the simulator.
+      * to the target when it ends, and from then on the VM exists only there. The API's checks come in
+      * {@code migrate_vm}'s order: the target (a parameter error if it is this node), the VM's config, its lock,
+      * then whether it runs. Takes no time, and checks no storage, in the simulator.
       */
     String migrate(String node, int vmid, Map<String, String> params, String user) {
         synchronized (cluster) {
@@ -86,13 +88,14 @@ final class VmActions implements Workers.Work {
             if (target == null || target.isBlank()) {
                 throw ApiError.param("target", "property is missing and it is not optional");
             }
-            SimVm vm = cluster.requireVm(node, vmid);
             if (target.equals(node)) {
-                throw ApiError.server("target is local node.");
+                throw ApiError.param("target", "target is local node.");
             }
             if (!cluster.nodes.containsKey(target)) {
                 throw ApiError.server("no such cluster node '" + target + "'");
             }
+            SimVm vm = cluster.requireVm(node, vmid);
+            checkLock(vm);
             if (vm.running() && !ProxmoxParams.bool(params, "online", false)) {
                 throw ApiError.server("can't migrate running VM without --online");
             }

@@ -343,6 +343,9 @@ class ProxmoxSimulatorTest {
         Response offline = http.postForm("/nodes/pve-1/qemu/100/migrate", Map.of("target", "pve-2"));
         assertThat(offline.status()).isEqualTo(500);
         assertThat(offline.reason()).isEqualTo("can't migrate running VM without --online");
+        Response toItself = http.postForm("/nodes/pve-1/qemu/100/migrate", Map.of("target", "pve-1", "online", "1"));
+        assertThat(toItself.status()).isEqualTo(400);
+        assertThat(toItself.body().path("errors").path("target").asString()).isEqualTo("target is local node.");
         String upid = http.postForm("/nodes/pve-1/qemu/100/migrate", Map.of("target", "pve-2", "online", "1"))
                 .data().asString();
 
@@ -352,6 +355,11 @@ class ProxmoxSimulatorTest {
         assertThat(http.get("/nodes/pve-1/qemu/100/status/current").reason())
                 .isEqualTo("Configuration file 'nodes/pve-1/qemu-server/100.conf' does not exist");
         assertThat(http.get("/nodes/pve-2/qemu/100/status/current").data().path("status").asString()).isEqualTo("running");
+
+        finished("pve-2", http.postForm("/nodes/pve-2/qemu/100/status/suspend", Map.of("todisk", "1")).data().asString());
+        Response locked = http.postForm("/nodes/pve-2/qemu/100/migrate", Map.of("target", "pve-3"));
+        assertThat(locked.status()).as("the lock is checked before the worker is forked").isEqualTo(500);
+        assertThat(locked.reason()).isEqualTo("VM is locked (suspended)");
     }
 
     @Test
