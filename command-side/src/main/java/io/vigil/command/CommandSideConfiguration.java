@@ -11,6 +11,7 @@ import io.vigil.command.guacamole.GuacamoleClient;
 import io.vigil.command.guacamole.GuacamoleProperties;
 import io.vigil.command.proxmox.ProxmoxClient;
 import io.vigil.command.proxmox.ProxmoxProperties;
+import io.vigil.core.device.Device;
 import io.vigil.core.UserId;
 import io.vigil.core.keptvm.KeptVm;
 import io.vigil.core.node.Node;
@@ -37,7 +38,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 @PropertySource("classpath:vigil-command.properties")
 @EnableScheduling
 @EnableConfigurationProperties({ProvisioningProperties.class, HibernationProperties.class, ProxmoxProperties.class, GuacamoleProperties.class,
-        RegistryProperties.class, KeptVmProperties.class, ReconcileProperties.class})
+        RegistryProperties.class, KeptVmProperties.class, ReconcileProperties.class, DeviceProperties.class})
 public class CommandSideConfiguration {
 
     /** core-domain knows no Spring, so its aggregates are registered here rather than by annotation scanning. */
@@ -48,7 +49,8 @@ public class CommandSideConfiguration {
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Template.class))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Node.class))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(KeptVm.class))
-                .configureAggregate(AggregateConfigurer.defaultConfiguration(Reconciliation.class));
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(Reconciliation.class))
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(Device.class));
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package io.vigil.platform.security;
 
+import io.vigil.core.OrgId;
 import io.vigil.core.UserId;
 import java.util.EnumSet;
 import java.util.List;
@@ -26,6 +27,15 @@ public record CurrentUser(UserId id, Set<Role> roles) {
             }
         }
         return new CurrentUser(new UserId(jwt.getSubject()), roles);
+    }
+
+    /**
+     * The organisation the caller acts for: the token's {@value JwtSecurityConfiguration#ORG_CLAIM} claim, or
+     * {@code default} when it has none (a single-organisation deployment never sets one).
+     */
+    public static OrgId org(Jwt jwt) {
+        String org = jwt.getClaimAsString(JwtSecurityConfiguration.ORG_CLAIM);
+        return org == null || org.isBlank() ? OrgId.DEFAULT : new OrgId(org);
     }
 
     public boolean admin() {

@@ -2,6 +2,7 @@ package io.vigil.platform.security;
 
 import io.vigil.core.Check;
 import io.vigil.core.DomainException;
+import io.vigil.core.OrgId;
 import java.util.LinkedHashSet;
 import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -32,7 +33,7 @@ class DevTokenController {
             throw DevTokenLoopbackFilter.notFound();
         }
         if (request == null) {
-            throw DomainException.invalid("invalid_body", "a JSON body {\"user\", \"roles\"} is required");
+            throw DomainException.invalid("invalid_body", "a JSON body {\"user\", \"roles\", \"org\"?} is required");
         }
         Check.matches(request.user(), "[A-Za-z0-9._@-]{1,100}", "user", "must be 1-100 letters, digits or . _ @ -");
         if (request.roles() == null || request.roles().isEmpty()) {
@@ -40,9 +41,10 @@ class DevTokenController {
         }
         var roles = new LinkedHashSet<Role>();
         request.roles().forEach(r -> roles.add(Role.parse(r)));
-        return issuer.issue(request.user(), roles);
+        return issuer.issue(request.user(), roles, request.org() == null ? OrgId.DEFAULT : new OrgId(request.org()));
     }
 
-    record TokenRequest(String user, List<String> roles) {
+    /** {@code org}: the organisation the token acts for (its devices); {@code default} when absent. */
+    record TokenRequest(String user, List<String> roles, String org) {
     }
 }

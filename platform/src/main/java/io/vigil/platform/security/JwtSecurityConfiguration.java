@@ -60,6 +60,8 @@ public class JwtSecurityConfiguration {
     /** The role of a token issued to one session's in-guest agent; {@link #SESSION_CLAIM} names the session. */
     public static final String SESSION_AGENT = "session_agent";
     public static final String SESSION_CLAIM = "session_id";
+    /** The organisation a person acts for (devices belong to one); a token without it acts for {@code default}. */
+    public static final String ORG_CLAIM = "org";
 
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ApiErrorWriter errors,
@@ -84,6 +86,8 @@ public class JwtSecurityConfiguration {
                         .pathMatchers(HttpMethod.POST, "/api/v1/sessions/*/activity").hasRole("SESSION_AGENT")
                         .pathMatchers("/api/v1/sessions/**", "/api/v1/sessions").hasAnyRole(engineer, admin)
                         .pathMatchers(HttpMethod.GET, "/api/v1/templates").authenticated()
+                        .pathMatchers(HttpMethod.GET, "/api/v1/devices", "/api/v1/devices/**").authenticated()
+                        .pathMatchers("/api/v1/devices", "/api/v1/devices/**").hasRole(admin)
                         .pathMatchers("/actuator/**").hasRole(admin)
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(rs -> rs

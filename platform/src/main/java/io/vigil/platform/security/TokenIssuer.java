@@ -7,6 +7,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.vigil.core.DomainException;
+import io.vigil.core.OrgId;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
@@ -31,11 +32,17 @@ public class TokenIssuer {
     }
 
     public IssuedToken issue(String subject, Collection<Role> roles) {
+        return issue(subject, roles, OrgId.DEFAULT);
+    }
+
+    /** A person's token, acting for {@code org} (its {@value JwtSecurityConfiguration#ORG_CLAIM} claim). */
+    public IssuedToken issue(String subject, Collection<Role> roles, OrgId org) {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(properties.tokenTtl());
         List<String> names = roles.stream().map(r -> r.name().toLowerCase(Locale.ROOT)).toList();
-        JWTClaimsSet claims = claims(subject, now, expiresAt, names).build();
-        return new IssuedToken(sign(claims), expiresAt, subject, names);
+        JWTClaimsSet claims = claims(subject, now, expiresAt, names).claim(JwtSecurityConfiguration.ORG_CLAIM, org.value())
+                .build();
+        return new IssuedToken(sign(claims), expiresAt, subject, names, org.value());
     }
 
     /**
@@ -48,7 +55,8 @@ public class TokenIssuer {
                 List.of(JwtSecurityConfiguration.SESSION_AGENT))
                 .claim(JwtSecurityConfiguration.SESSION_CLAIM, sessionId)
                 .build();
-        return new IssuedToken(sign(claims), expiresAt, "session:" + sessionId, List.of(JwtSecurityConfiguration.SESSION_AGENT));
+        return new IssuedToken(sign(claims), expiresAt, "session:" + sessionId, List.of(JwtSecurityConfiguration.SESSION_AGENT),
+                null);
     }
 
     private JWTClaimsSet.Builder claims(String subject, Instant issuedAt, Instant expiresAt, List<String> roles) {
@@ -78,6 +86,6 @@ public class TokenIssuer {
         return jwt.serialize();
     }
 
-    public record IssuedToken(String token, Instant expiresAt, String user, List<String> roles) {
+    public record IssuedToken(String token, Instant expiresAt, String user, List<String> roles, String org) {
     }
 }

@@ -65,7 +65,21 @@ class BrowserAccessTest extends PlatformWebTest {
                 .bodyValue(Map.of("user", "alice", "roles", java.util.List.of("engineer")))
                 .exchange()
                 .expectStatus().isCreated()
-                .expectBody().jsonPath("$.token").isNotEmpty();
+                .expectBody().jsonPath("$.token").isNotEmpty().jsonPath("$.org").isEqualTo("default");
+    }
+
+    @Test
+    void a_development_token_acts_for_the_organisation_asked_for() {
+        http().post().uri("/api/v1/dev/tokens").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("user", "root", "roles", java.util.List.of("admin"), "org", "umbrella"))
+                .exchange()
+                .expectStatus().isCreated()
+                .expectBody().jsonPath("$.org").isEqualTo("umbrella");
+        http().post().uri("/api/v1/dev/tokens").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("user", "root", "roles", java.util.List.of("admin"), "org", "no/slashes"))
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.code").isEqualTo("invalid_org");
     }
 
     @Test

@@ -1,0 +1,120 @@
+package io.vigil.query.device;
+
+import io.vigil.core.DomainException;
+import io.vigil.core.device.DeviceStatus;
+import io.vigil.platform.device.TriggerConfigBody;
+import io.vigil.platform.security.CurrentUser;
+import io.vigil.query.QueryParameters;
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The caller's organisation's cameras, for any of its users. Another organisation's device is not found, the same
+ * answer as for a device that does not exist, so ids do not leak across organisations.
+ */
+@RestController
+@RequestMapping("/api/v1/devices")
+class DeviceQueryController {
+    private final DatabaseClient db;
+    private final QueryParameters parameters;
+    private final JsonMapper json;
+
+    DeviceQueryController(DatabaseClient db, QueryParameters parameters, JsonMapper json) {
+        this.db = db;
+        this.parameters = parameters;
+        this.json = json;
+    }
+
+    /** By device id; a page ends with the last id returned, and {@code after=<that id>} asks for the next. */
+    @GetMapping
+    Flux<DeviceView> list(@RequestParam(required = false) String status, @RequestParam(required = false) String after,
+                          @RequestParam(required = false) String limit, @AuthenticationPrincipal Jwt jwt) {
+        int max = parameters.limit(limit);
+        String statusFilter = status == null || status.isBlank() ? null : status(status);
+        String from = QueryParameters.optionalText(after, "after", 64);
+        var spec = db.sql("""
+                        SELECT * FROM device_view WHERE org = :org
+                          AND (CAST(:status AS TEXT) IS NULL OR status = :status)
+                          AND (CAST(:after AS TEXT) IS NULL OR device_id > :after)
+                        ORDER BY device_id LIMIT :limit""")
+                .bind("org", CurrentUser.org(jwt).value())
+                .bind("limit", max);
+        spec = statusFilter == null ? spec.bindNull("status", String.class) : spec.bind("status", statusFilter);
+        spec = from == null ? spec.bindNull("after", String.class) : spec.bind("after", from);
+        return spec.map(row -> view(row, null)).all();
+    }
+
+    @GetMapping("/{id}")
+    Mono<DeviceView> one(@PathVariable String id, @AuthenticationPrincipal Jwt jwt) {
+        String org = CurrentUser.org(jwt).value();
+        Mono<List<KeyView>> keys = db.sql("""
+                        SELECT key_id, issued_at, valid_until, revoked_at FROM device_key_view
+                        WHERE device_id = :id ORDER BY issued_at, key_id""")
+                .bind("id", id)
+                .map(row -> new KeyView(row.get("key_id", String.class), instant(row, "issued_at"),
+                        instant(row, "valid_until"), instant(row, "revoked_at")))
+                .all().collectList();
+        return db.sql("SELECT * FROM device_view WHERE device_id = :id AND org = :org")
+                .bind("id", id).bind("org", org)
+                .map(row -> view(row, List.<KeyView>of()))
+                .one()
+                .switchIfEmpty(Mono.error(() -> DomainException.notFound("device_not_found", "No device '" + id + "'")))
+                .zipWith(keys, (device, k) -> device.withKeys(k));
+    }
+
+    private DeviceView view(Readable row, List<KeyView> keys) {
+        TriggerConfigBody trigger = json.readValue(row.get("trigger", String.class), TriggerConfigBody.class);
+        return new DeviceView(row.get("device_id", String.class), row.get("friendly_name", String.class),
+                row.get("status", String.class), row.get("time_zone", String.class), new ConfigView(trigger),
+                instant(row, "registered_at"), instant(row, "updated_at"), keys);
+    }
+
+    private static Instant instant(Readable row, String column) {
+        OffsetDateTime t = row.get(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static String status(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        for (DeviceStatus known : DeviceStatus.values()) {
+            if (known.name().toLowerCase(Locale.ROOT).equals(s)) {
+                return s;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (DeviceStatus known : DeviceStatus.values()) {
+            names.add(known.name().toLowerCase(Locale.ROOT));
+        }
+        throw DomainException.invalid("invalid_status", "status must be one of " + names);
+    }
+
+    record ConfigView(TriggerConfigBody trigger) {
+    }
+
+    /** {@code keys}: in the detail only; ids and validity, never a key. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record DeviceView(String deviceId, String friendlyName, String status, String timeZone, ConfigView config,
+                      Instant registeredAt, Instant updatedAt, List<KeyView> keys) {
+        DeviceView withKeys(List<KeyView> k) {
+            return new DeviceView(deviceId, friendlyName, status, timeZone, config, registeredAt, updatedAt, k);
+        }
+    }
+
+    record KeyView(String keyId, Instant issuedAt, Instant validUntil, Instant revokedAt) {
+    }
+}
