@@ -12,6 +12,7 @@ import io.vigil.command.guacamole.GuacamoleProperties;
 import io.vigil.command.proxmox.ProxmoxClient;
 import io.vigil.command.proxmox.ProxmoxProperties;
 import io.vigil.core.device.Device;
+import io.vigil.core.trigger.Trigger;
 import io.vigil.core.UserId;
 import io.vigil.core.keptvm.KeptVm;
 import io.vigil.core.node.Node;
@@ -38,7 +39,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 @PropertySource("classpath:vigil-command.properties")
 @EnableScheduling
 @EnableConfigurationProperties({ProvisioningProperties.class, HibernationProperties.class, ProxmoxProperties.class, GuacamoleProperties.class,
-        RegistryProperties.class, KeptVmProperties.class, ReconcileProperties.class, DeviceProperties.class})
+        RegistryProperties.class, KeptVmProperties.class, ReconcileProperties.class, DeviceProperties.class,
+        TriggerProperties.class})
 public class CommandSideConfiguration {
 
     /** core-domain knows no Spring, so its aggregates are registered here rather than by annotation scanning. */
@@ -50,7 +52,8 @@ public class CommandSideConfiguration {
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Node.class))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(KeptVm.class))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Reconciliation.class))
-                .configureAggregate(AggregateConfigurer.defaultConfiguration(Device.class));
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(Device.class))
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(Trigger.class));
     }
 
     @Bean

@@ -189,6 +189,7 @@ public class ApiExceptionHandler implements WebExceptionHandler {
     static HttpStatus status(DomainException d) {
         return switch (d.rejection()) {
             case INVALID -> HttpStatus.BAD_REQUEST;
+            case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
             case FORBIDDEN -> HttpStatus.FORBIDDEN;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case CONFLICT -> HttpStatus.CONFLICT;

@@ -1,0 +1,215 @@
+package io.vigil.command.trigger;
+
+import io.vigil.command.TriggerProperties;
+import io.vigil.core.UserId;
+import io.vigil.core.trigger.RecordTriggerSent;
+import io.vigil.core.trigger.TriggerId;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.MetaData;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The devices connected to this instance over Server-Sent Events, and their commands. A command is announced on
+ * PostgreSQL's {@value TriggerLedger#CHANNEL} channel (by the ledger when a trigger is created, by the timers when
+ * it is due again), so it reaches the device whichever instance it is connected to. On connect, and on every
+ * announcement, a device gets every command it has not acknowledged: a re-send is the same event with the same id,
+ * and a device acknowledges each once.
+ */
+@Component
+public class DeviceCommandStreams implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(DeviceCommandStreams.class);
+    private final JdbcTemplate jdbc;
+    private final DataSource dataSource;
+    private final CommandGateway commands;
+    private final TriggerProperties properties;
+    private final String instanceId = UUID.randomUUID().toString();
+    private final Map<String, Set<Stream>> local = new ConcurrentHashMap<>();
+    private final Scheduler blocking = Schedulers.boundedElastic();
+    private volatile Thread listener;
+    private volatile boolean running;
+
+    public DeviceCommandStreams(JdbcTemplate jdbc, DataSource dataSource, CommandGateway commands,
+                                TriggerProperties properties) {
+        this.jdbc = jdbc;
+        this.dataSource = dataSource;
+        this.commands = commands;
+        this.properties = properties;
+    }
+
+    /** A device's command stream: every unacknowledged command now, then each as it comes, and a keep-alive comment. */
+    public Flux<ServerSentEvent<Map<String, Object>>> open(String deviceId, String org) {
+        Stream stream = new Stream(UUID.randomUUID().toString(), deviceId,
+                Sinks.many().unicast().onBackpressureBuffer());
+        Flux<ServerSentEvent<Map<String, Object>>> keepAlive = Flux.interval(properties.keepAlive())
+                .map(i -> ServerSentEvent.<Map<String, Object>>builder().comment("keep-alive").build());
+        return Mono.fromRunnable(() -> connected(stream, org)).subscribeOn(blocking)
+                .thenMany(Flux.merge(stream.sink().asFlux(), keepAlive))
+                .doFinally(signal -> blocking.schedule(() -> disconnected(stream)));
+    }
+
+    private void connected(Stream stream, String org) {
+        local.computeIfAbsent(stream.deviceId(), d -> ConcurrentHashMap.newKeySet()).add(stream);
+        jdbc.update("""
+                        INSERT INTO device_presence (connection_id, device_id, org, transport, instance_id, connected_at, seen_at)
+                        VALUES (?, ?, ?, 'sse', ?, now(), now())""",
+                stream.id(), stream.deviceId(), org, instanceId);
+        seen(stream.deviceId());
+        send(stream.deviceId());
+    }
+
+    private void disconnected(Stream stream) {
+        Set<Stream> streams = local.get(stream.deviceId());
+        if (streams != null) {
+            streams.remove(stream);
+            local.computeIfPresent(stream.deviceId(), (d, s) -> s.isEmpty() ? null : s);
+        }
+        try {
+            jdbc.update("DELETE FROM device_presence WHERE connection_id = ?", stream.id());
+            seen(stream.deviceId());
+        } catch (RuntimeException e) {
+            log.warn("Could not record that device {} disconnected; its presence row ends with this instance's"
+                    + " refresh: {}", stream.deviceId(), e.toString());
+        }
+    }
+
+    public void seen(String deviceId) {
+        jdbc.update("UPDATE device_registry SET last_seen_at = now() WHERE device_id = ?", deviceId);
+    }
+
+    /** Writes the device's unacknowledged commands to its streams on this instance, and records the first send. */
+    void send(String deviceId) {
+        Set<Stream> streams = local.get(deviceId);
+        if (streams == null || streams.isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> pending = jdbc.query("""
+                        SELECT trigger_id, type, label, state, issued_at, expires_at FROM trigger_inflight
+                        WHERE device_id = ? AND state IN ('PENDING', 'SENT') AND expires_at > now()""",
+                (rs, i) -> Map.of("command", "capture", "trigger_id", rs.getString(1),
+                        "trigger_type", rs.getString(2).toLowerCase(Locale.ROOT), "trigger_label", rs.getString(3),
+                        "state", rs.getString(4),
+                        "issued_at", rs.getObject(5, OffsetDateTime.class).toInstant().toString(),
+                        "expires_at", rs.getObject(6, OffsetDateTime.class).toInstant().toString()),
+                deviceId);
+        for (Map<String, Object> command : pending) {
+            Map<String, Object> data = new java.util.LinkedHashMap<>(command);
+            Object state = data.remove("state");
+            ServerSentEvent<Map<String, Object>> event = ServerSentEvent.<Map<String, Object>>builder(data)
+                    .id((String) data.get("trigger_id")).event("capture").build();
+            boolean written = false;
+            for (Stream stream : streams) {
+                synchronized (stream) {
+                    written |= stream.sink().tryEmitNext(event).isSuccess();
+                }
+            }
+            if (written && "PENDING".equals(state)) {
+                recordSent((String) data.get("trigger_id"));
+            }
+        }
+    }
+
+    private void recordSent(String triggerId) {
+        try {
+            commands.sendAndWait(GenericCommandMessage.asCommandMessage(new RecordTriggerSent(new TriggerId(triggerId), "sse"))
+                    .andMetaData(MetaData.with(io.vigil.platform.axon.ActorCorrelationProvider.USER_ID, UserId.SYSTEM.value())));
+        } catch (RuntimeException e) {
+            // the command went out all the same; the re-send or the ack records it
+            log.warn("Could not record trigger {} as sent: {}", triggerId, e.toString());
+        }
+    }
+
+    /** This instance's connections are alive; those of an instance that stopped refreshing them are not. */
+    void refreshPresence() {
+        jdbc.update("UPDATE device_presence SET seen_at = now() WHERE instance_id = ?", instanceId);
+        jdbc.update("DELETE FROM device_presence WHERE seen_at < now() - make_interval(secs => ?)",
+                (double) properties.presenceTimeout().toSeconds());
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        Thread t = new Thread(this::listen, "vigil-device-command-listener");
+        t.setDaemon(true);
+        listener = t;
+        t.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread t = listener;
+        if (t != null) {
+            t.interrupt();
+        }
+        jdbc.update("DELETE FROM device_presence WHERE instance_id = ?", instanceId);
+        local.values().forEach(streams -> streams.forEach(s -> s.sink().tryEmitComplete()));
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** LISTEN on a connection of its own, re-opened with back-off; after each (re)connect every local device is resent. */
+    private void listen() {
+        Duration backoff = Duration.ofMillis(200);
+        while (running) {
+            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("LISTEN " + TriggerLedger.CHANNEL);
+                backoff = Duration.ofMillis(200);
+                local.keySet().forEach(device -> blocking.schedule(() -> send(device)));
+                PGConnection pg = connection.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] notifications = pg.getNotifications(1000);
+                    if (notifications != null) {
+                        for (PGNotification n : notifications) {
+                            if (local.containsKey(n.getParameter())) {
+                                blocking.schedule(() -> send(n.getParameter()));
+                            }
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                if (!running) {
+                    return;
+                }
+                log.warn("Device command listener lost its connection ({}); reconnecting in {}", e.toString(), backoff);
+                try {
+                    Thread.sleep(backoff.toMillis());
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10)
+                        : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private record Stream(String id, String deviceId, Sinks.Many<ServerSentEvent<Map<String, Object>>> sink) {
+    }
+}

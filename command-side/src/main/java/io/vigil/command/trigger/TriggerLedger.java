@@ -1,0 +1,102 @@
+package io.vigil.command.trigger;
+
+import io.vigil.command.TriggerProperties;
+import io.vigil.core.DomainException;
+import io.vigil.core.trigger.TriggerCreated;
+import io.vigil.core.trigger.TriggerDelivered;
+import io.vigil.core.trigger.TriggerExecuted;
+import io.vigil.core.trigger.TriggerExpired;
+import io.vigil.core.trigger.TriggerFailed;
+import io.vigil.core.trigger.TriggerSent;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every trigger in flight and its timers ({@code trigger_inflight}), kept in the transaction that appends the
+ * trigger's events: a trigger is never created without its expiry, and a second trigger for a device with one in
+ * flight is refused before anything is written. A new trigger is announced at commit ({@code NOTIFY}) to the
+ * instance that holds the device's connection.
+ */
+@Component
+@ProcessingGroup("trigger-ledger")
+public class TriggerLedger {
+    /** PostgreSQL channel: the payload is the id of a device that has a command to be sent now. */
+    public static final String CHANNEL = "vigil_device_command";
+    private final JdbcTemplate jdbc;
+    private final TriggerProperties properties;
+
+    public TriggerLedger(JdbcTemplate jdbc, TriggerProperties properties) {
+        this.jdbc = jdbc;
+        this.properties = properties;
+    }
+
+    @EventHandler
+    void on(TriggerCreated e) {
+        Instant firstResend = e.issuedAt().plus(properties.resendDelays().isEmpty() ? java.time.Duration.ZERO
+                : properties.resendDelays().get(0));
+        int inserted = jdbc.update("""
+                        INSERT INTO trigger_inflight (trigger_id, device_id, org, type, label, state, issued_at, expires_at,
+                            next_send_at)
+                        VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)
+                        ON CONFLICT (device_id) DO NOTHING""",
+                e.triggerId().value(), e.deviceId().value(), e.org().value(), e.type().name(), e.label(),
+                utc(e.issuedAt()), utc(e.expiresAt()),
+                properties.resendDelays().isEmpty() || !firstResend.isBefore(e.expiresAt()) ? null : utc(firstResend));
+        if (inserted == 0) {
+            List<InFlight> current = jdbc.query("SELECT trigger_id, state, expires_at FROM trigger_inflight WHERE device_id = ?",
+                    (rs, i) -> new InFlight(rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class)),
+                    e.deviceId().value());
+            throw DomainException.conflict("trigger_in_flight", current.isEmpty()
+                    ? "Device '" + e.deviceId() + "' has a trigger in flight"
+                    : "Device '" + e.deviceId() + "' has a trigger in flight (" + current.get(0).triggerId() + ", "
+                    + current.get(0).state().toLowerCase(java.util.Locale.ROOT) + ", expires at "
+                    + current.get(0).expiresAt().toInstant() + "): one at a time per device");
+        }
+        jdbc.queryForObject("SELECT pg_notify(?, ?)", Object.class, CHANNEL, e.deviceId().value());
+    }
+
+    @EventHandler
+    void on(TriggerSent e) {
+        jdbc.update("UPDATE trigger_inflight SET state = 'SENT' WHERE trigger_id = ? AND state = 'PENDING'",
+                e.triggerId().value());
+    }
+
+    /** Acknowledged: nothing more to send; it waits for its capture or its expiry. */
+    @EventHandler
+    void on(TriggerDelivered e) {
+        jdbc.update("UPDATE trigger_inflight SET state = 'DELIVERED', next_send_at = NULL WHERE trigger_id = ?",
+                e.triggerId().value());
+    }
+
+    @EventHandler
+    void on(TriggerFailed e) {
+        ended(e.triggerId().value());
+    }
+
+    @EventHandler
+    void on(TriggerExecuted e) {
+        ended(e.triggerId().value());
+    }
+
+    @EventHandler
+    void on(TriggerExpired e) {
+        ended(e.triggerId().value());
+    }
+
+    private void ended(String triggerId) {
+        jdbc.update("DELETE FROM trigger_inflight WHERE trigger_id = ?", triggerId);
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+
+    private record InFlight(String triggerId, String state, OffsetDateTime expiresAt) {
+    }
+}

@@ -1,0 +1,97 @@
+package io.vigil.command.trigger;
+
+import io.vigil.command.TriggerProperties;
+import io.vigil.core.UserId;
+import io.vigil.core.trigger.ExpireTrigger;
+import io.vigil.core.trigger.TriggerId;
+import java.util.List;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.MetaData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * The timers of every trigger in flight, kept as due times in {@code trigger_inflight} and polled by every
+ * instance: a due row is claimed with {@code FOR UPDATE SKIP LOCKED}, so each fires once whichever instances run,
+ * and a row outlives any process. Re-sends are announced to the device's instance; expiries become
+ * {@link ExpireTrigger} commands, claimed for a lease so that a crash between claim and command only delays them.
+ */
+@Component
+public class TriggerTimers {
+    private static final Logger log = LoggerFactory.getLogger(TriggerTimers.class);
+    private final JdbcTemplate jdbc;
+    private final CommandGateway commands;
+    private final TriggerProperties properties;
+    private final DeviceCommandStreams streams;
+    private final Double[] delays;
+    private long lastPresenceRefresh;
+
+    public TriggerTimers(JdbcTemplate jdbc, CommandGateway commands, TriggerProperties properties,
+                         DeviceCommandStreams streams) {
+        this.jdbc = jdbc;
+        this.commands = commands;
+        this.properties = properties;
+        this.streams = streams;
+        this.delays = properties.resendDelays().stream().map(d -> d.toMillis() / 1000.0).toArray(Double[]::new);
+    }
+
+    @Scheduled(fixedDelayString = "${vigil.triggers.poll-interval:200ms}")
+    public void poll() {
+        try {
+            resendDue();
+            expireDue();
+            if (System.nanoTime() - lastPresenceRefresh > properties.presenceRefresh().toNanos()) {
+                streams.refreshPresence();
+                lastPresenceRefresh = System.nanoTime();
+            }
+        } catch (RuntimeException e) {
+            log.warn("Trigger timers could not run this time: {}", e.toString());
+        }
+    }
+
+    /**
+     * Claims due re-sends, moves each to its next delay (with jitter, never past its expiry; none after the last) and
+     * announces its device, all in one statement. Answers how many were due.
+     */
+    int resendDue() {
+        List<String> devices = jdbc.queryForList("""
+                        WITH due AS (
+                            SELECT trigger_id FROM trigger_inflight WHERE next_send_at <= now()
+                            ORDER BY next_send_at LIMIT ? FOR UPDATE SKIP LOCKED),
+                        sent AS (
+                            UPDATE trigger_inflight t SET sends = t.sends + 1,
+                                next_send_at = (SELECT CASE WHEN n IS NULL OR n >= t.expires_at THEN NULL ELSE n END
+                                    FROM (SELECT now() + make_interval(secs => (?::float8[])[t.sends + 2]
+                                        * (1 + ? * (2 * random() - 1))) AS n) next)
+                            FROM due WHERE t.trigger_id = due.trigger_id
+                            RETURNING t.device_id)
+                        SELECT device_id FROM sent, pg_notify(?, sent.device_id)""",
+                String.class, properties.batchSize(), delays, properties.jitter(), TriggerLedger.CHANNEL);
+        return devices.size();
+    }
+
+    /** Claims expired triggers for a lease, then expires each with its own command. Answers how many were due. */
+    int expireDue() {
+        List<String> due = jdbc.queryForList("""
+                        UPDATE trigger_inflight SET expiry_claimed_until = now() + make_interval(secs => ?)
+                        WHERE trigger_id IN (
+                            SELECT trigger_id FROM trigger_inflight
+                            WHERE expires_at <= now() AND (expiry_claimed_until IS NULL OR expiry_claimed_until < now())
+                            ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                        RETURNING trigger_id""",
+                String.class, (double) properties.expiryLease().toSeconds(), properties.batchSize());
+        for (String triggerId : due) {
+            try {
+                commands.sendAndWait(GenericCommandMessage.asCommandMessage(new ExpireTrigger(new TriggerId(triggerId)))
+                        .andMetaData(MetaData.with(io.vigil.platform.axon.ActorCorrelationProvider.USER_ID, UserId.SYSTEM.value())));
+            } catch (RuntimeException e) {
+                log.warn("Could not expire trigger {} (retried after the lease): {}", triggerId, e.toString());
+            }
+        }
+        return due.size();
+    }
+}
