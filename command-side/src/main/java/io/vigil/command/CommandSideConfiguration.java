@@ -40,7 +40,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 @EnableScheduling
 @EnableConfigurationProperties({ProvisioningProperties.class, HibernationProperties.class, ProxmoxProperties.class, GuacamoleProperties.class,
         RegistryProperties.class, KeptVmProperties.class, ReconcileProperties.class, DeviceProperties.class,
-        TriggerProperties.class})
+        TriggerProperties.class, MqttProperties.class})
 public class CommandSideConfiguration {
 
     /** core-domain knows no Spring, so its aggregates are registered here rather than by annotation scanning. */

@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param keepAlive       the comment sent on an idle device stream so proxies do not cut it
  * @param presenceRefresh how often an instance tells the others its device connections are still open
  * @param presenceTimeout a connection whose instance has not refreshed it for this long is gone (the instance died)
+ * @param schedule        the scheduler of devices' own runs
  */
 @ConfigurationProperties("vigil.triggers")
 public record TriggerProperties(@DefaultValue("120s") Duration manualTtl,
@@ -29,11 +30,33 @@ public record TriggerProperties(@DefaultValue("120s") Duration manualTtl,
                                 @DefaultValue("30s") Duration expiryLease,
                                 @DefaultValue("30s") Duration keepAlive,
                                 @DefaultValue("20s") Duration presenceRefresh,
-                                @DefaultValue("60s") Duration presenceTimeout) {
+                                @DefaultValue("60s") Duration presenceTimeout,
+                                @DefaultValue Schedule schedule) {
     public TriggerProperties {
         if (jitter < 0 || jitter >= 1) {
             throw new IllegalArgumentException("vigil.triggers.jitter must be in [0, 1), was " + jitter);
         }
         resendDelays = List.copyOf(resendDelays);
+    }
+
+    /**
+     * @param pollInterval how often each instance looks for due runs (and goes on at once while it finds full batches)
+     * @param batchSize    how many due devices one transaction claims
+     * @param grace        a run missed by less than this still fires
+     * @param spreadAfter  a run later than this was missed, and is spread rather than fired with all the others
+     * @param spreadOver   the longest window missed runs are spread over
+     * @param maxTtl       the longest time to live of a scheduled trigger (its interval when shorter)
+     * @param minTtl       the shortest time to live of a scheduled trigger
+     */
+    public record Schedule(@DefaultValue("100ms") Duration pollInterval,
+                           @DefaultValue("1000") int batchSize,
+                           @DefaultValue("60s") Duration grace,
+                           @DefaultValue("5s") Duration spreadAfter,
+                           @DefaultValue("60s") Duration spreadOver,
+                           @DefaultValue("10m") Duration maxTtl,
+                           @DefaultValue("30s") Duration minTtl) {
+        public io.vigil.core.trigger.SchedulePolicy policy() {
+            return new io.vigil.core.trigger.SchedulePolicy(grace, spreadAfter, spreadOver, maxTtl, minTtl);
+        }
     }
 }

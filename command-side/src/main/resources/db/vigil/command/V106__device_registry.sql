@@ -7,8 +7,12 @@ CREATE TABLE device_registry (
     time_zone     TEXT        NOT NULL,
     trigger       JSONB       NOT NULL,
     registered_at TIMESTAMPTZ NOT NULL,
-    updated_at    TIMESTAMPTZ NOT NULL
+    updated_at    TIMESTAMPTZ NOT NULL,
+    -- the scheduler's due-time index: when the device's next scheduled run is due (null: none, or not active)
+    next_run_at   TIMESTAMPTZ,
+    last_seen_at  TIMESTAMPTZ
 );
+CREATE INDEX device_registry_due ON device_registry (next_run_at) WHERE next_run_at IS NOT NULL;
 
 -- Device API keys, by the SHA-256 of the key: the only form a key is ever kept in.
 CREATE TABLE device_key (

@@ -11,9 +11,12 @@ CREATE TABLE trigger_inflight (
     state           TEXT        NOT NULL,
     issued_at       TIMESTAMPTZ NOT NULL,
     expires_at      TIMESTAMPTZ NOT NULL,
+    scheduled_for   TIMESTAMPTZ,
     sends           INT         NOT NULL DEFAULT 0,
     next_send_at    TIMESTAMPTZ,
-    expiry_claimed_until TIMESTAMPTZ
+    expiry_claimed_until TIMESTAMPTZ,
+    -- the trigger's last event's sequence number: what the batch path appends after, without loading the aggregate
+    last_seq        BIGINT      NOT NULL DEFAULT 0
 );
 CREATE INDEX trigger_inflight_send ON trigger_inflight (next_send_at) WHERE next_send_at IS NOT NULL;
 CREATE INDEX trigger_inflight_expiry ON trigger_inflight (expires_at);
@@ -31,5 +34,3 @@ CREATE TABLE device_presence (
 );
 CREATE INDEX device_presence_device ON device_presence (device_id);
 CREATE INDEX device_presence_org ON device_presence (org, seen_at);
-
-ALTER TABLE device_registry ADD COLUMN last_seen_at TIMESTAMPTZ;

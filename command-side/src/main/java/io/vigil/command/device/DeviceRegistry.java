@@ -7,10 +7,14 @@ import io.vigil.core.device.DeviceStatus;
 import io.vigil.core.device.DeviceStatusChanged;
 import io.vigil.core.device.DeviceTriggerConfigured;
 import io.vigil.core.device.TriggerConfig;
+import io.vigil.core.trigger.SchedulePolicy;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.Timestamp;
@@ -47,21 +51,36 @@ public class DeviceRegistry {
     @EventHandler
     void on(DeviceRegistered e, @Timestamp Instant at) {
         jdbc.update("""
-                        INSERT INTO device_registry (device_id, org, status, time_zone, trigger, registered_at, updated_at)
-                        VALUES (?, ?, 'ACTIVE', ?, ?::jsonb, ?, ?)""",
-                e.deviceId().value(), e.org().value(), e.timeZone(), json(e.trigger()), utc(at), utc(at));
+                        INSERT INTO device_registry (device_id, org, status, time_zone, trigger, registered_at, updated_at,
+                            next_run_at)
+                        VALUES (?, ?, 'ACTIVE', ?, ?::jsonb, ?, ?, ?)""",
+                e.deviceId().value(), e.org().value(), e.timeZone(), json(e.trigger()), utc(at), utc(at),
+                firstRun(e.trigger(), e.timeZone(), at));
     }
 
+    /** Only an active device is scheduled; one that becomes active again starts a fresh schedule. */
     @EventHandler
     void on(DeviceStatusChanged e, @Timestamp Instant at) {
-        jdbc.update("UPDATE device_registry SET status = ?, updated_at = ? WHERE device_id = ?",
-                e.status().name(), utc(at), e.deviceId().value());
+        Map<String, Object> device = jdbc.queryForMap("SELECT time_zone, trigger::text AS trigger FROM device_registry"
+                + " WHERE device_id = ?", e.deviceId().value());
+        OffsetDateTime next = e.status() != DeviceStatus.ACTIVE ? null : firstRun(json.readValue(
+                (String) device.get("trigger"), TriggerConfig.class), (String) device.get("time_zone"), at);
+        jdbc.update("UPDATE device_registry SET status = ?, next_run_at = ?, updated_at = ? WHERE device_id = ?",
+                e.status().name(), next, utc(at), e.deviceId().value());
     }
 
     @EventHandler
     void on(DeviceTriggerConfigured e, @Timestamp Instant at) {
-        jdbc.update("UPDATE device_registry SET time_zone = ?, trigger = ?::jsonb, updated_at = ? WHERE device_id = ?",
-                e.timeZone(), json(e.trigger()), utc(at), e.deviceId().value());
+        jdbc.update("""
+                        UPDATE device_registry SET time_zone = ?, trigger = ?::jsonb, updated_at = ?,
+                            next_run_at = CASE WHEN status = 'ACTIVE' THEN ? END
+                        WHERE device_id = ?""",
+                e.timeZone(), json(e.trigger()), utc(at), firstRun(e.trigger(), e.timeZone(), at), e.deviceId().value());
+    }
+
+    private static OffsetDateTime firstRun(TriggerConfig trigger, String zone, Instant at) {
+        return SchedulePolicy.firstRun(trigger, ZoneId.of(zone), at, ThreadLocalRandom.current().nextDouble())
+                .map(DeviceRegistry::utc).orElse(null);
     }
 
     @EventHandler

@@ -5,12 +5,9 @@ import io.vigil.command.TriggerProperties;
 import io.vigil.command.device.DeviceAuthentication;
 import io.vigil.core.DomainException;
 import io.vigil.core.OrgId;
-import io.vigil.core.UserId;
 import io.vigil.core.device.DeviceId;
-import io.vigil.core.trigger.AcknowledgeTrigger;
 import io.vigil.core.trigger.CreateTrigger;
 import io.vigil.core.trigger.TriggerId;
-import io.vigil.core.trigger.TriggerState;
 import io.vigil.core.trigger.TriggerType;
 import io.vigil.platform.security.CurrentUser;
 import java.time.Clock;
@@ -18,7 +15,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -49,10 +45,13 @@ class DeviceCommandController {
     private final DeviceCommandStreams streams;
     private final JdbcTemplate jdbc;
     private final TriggerProperties properties;
+    private final TriggerSteps steps;
     private final Clock clock = Clock.systemUTC();
 
     DeviceCommandController(CommandDispatcher dispatcher, DeviceAuthentication authentication,
-                            DeviceCommandStreams streams, JdbcTemplate jdbc, TriggerProperties properties) {
+                            DeviceCommandStreams streams, JdbcTemplate jdbc, TriggerProperties properties,
+                            TriggerSteps steps) {
+        this.steps = steps;
         this.dispatcher = dispatcher;
         this.authentication = authentication;
         this.streams = streams;
@@ -70,7 +69,7 @@ class DeviceCommandController {
                     Instant now = clock.instant();
                     TriggerId triggerId = TriggerId.next(TriggerType.MANUAL);
                     var command = new CreateTrigger(triggerId, device, org, TriggerType.MANUAL, "manual", now,
-                            now.plus(properties.manualTtl()));
+                            now.plus(properties.manualTtl()), null);
                     return dispatcher.send(command, CurrentUser.of(jwt), exchange)
                             .thenReturn(ResponseEntity.status(HttpStatus.CREATED).<Map<String, Object>>body(Map.of(
                                     "trigger_id", triggerId.value(), "status", "pending",
@@ -91,9 +90,9 @@ class DeviceCommandController {
                                   @RequestBody(required = false) AckBody body, ServerWebExchange exchange) {
         boolean received = body == null || body.status() == null || parseAck(body.status());
         return authentication.authenticate(exchange.getRequest(), id).flatMap(device -> {
-            var command = new AcknowledgeTrigger(trigger(triggerId), new DeviceId(id), received,
+            var step = new TriggerSteps.Ack(trigger(triggerId), new DeviceId(id), received,
                     body == null ? null : body.reason());
-            return dispatcher.<TriggerState>send(command, new CurrentUser(new UserId("device:" + id), Set.of()), exchange)
+            return Mono.fromFuture(() -> steps.submit(step))
                     .publishOn(Schedulers.boundedElastic())
                     .doOnNext(state -> streams.seen(id))
                     .map(state -> Map.<String, Object>of("trigger_id", triggerId,

@@ -1,14 +1,13 @@
 package io.vigil.command.trigger;
 
 import io.vigil.command.TriggerProperties;
-import io.vigil.core.UserId;
-import io.vigil.core.trigger.RecordTriggerSent;
 import io.vigil.core.trigger.TriggerId;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,9 +15,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
-import org.axonframework.commandhandling.GenericCommandMessage;
-import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.messaging.MetaData;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -45,7 +41,7 @@ public class DeviceCommandStreams implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(DeviceCommandStreams.class);
     private final JdbcTemplate jdbc;
     private final DataSource dataSource;
-    private final CommandGateway commands;
+    private final TriggerSteps steps;
     private final TriggerProperties properties;
     private final String instanceId = UUID.randomUUID().toString();
     private final Map<String, Set<Stream>> local = new ConcurrentHashMap<>();
@@ -53,11 +49,11 @@ public class DeviceCommandStreams implements SmartLifecycle {
     private volatile Thread listener;
     private volatile boolean running;
 
-    public DeviceCommandStreams(JdbcTemplate jdbc, DataSource dataSource, CommandGateway commands,
+    public DeviceCommandStreams(JdbcTemplate jdbc, DataSource dataSource, TriggerSteps steps,
                                 TriggerProperties properties) {
         this.jdbc = jdbc;
         this.dataSource = dataSource;
-        this.commands = commands;
+        this.steps = steps;
         this.properties = properties;
     }
 
@@ -108,16 +104,26 @@ public class DeviceCommandStreams implements SmartLifecycle {
             return;
         }
         List<Map<String, Object>> pending = jdbc.query("""
-                        SELECT trigger_id, type, label, state, issued_at, expires_at FROM trigger_inflight
+                        SELECT trigger_id, type, label, state, issued_at, expires_at, scheduled_for FROM trigger_inflight
                         WHERE device_id = ? AND state IN ('PENDING', 'SENT') AND expires_at > now()""",
-                (rs, i) -> Map.of("command", "capture", "trigger_id", rs.getString(1),
-                        "trigger_type", rs.getString(2).toLowerCase(Locale.ROOT), "trigger_label", rs.getString(3),
-                        "state", rs.getString(4),
-                        "issued_at", rs.getObject(5, OffsetDateTime.class).toInstant().toString(),
-                        "expires_at", rs.getObject(6, OffsetDateTime.class).toInstant().toString()),
+                (rs, i) -> {
+                    Map<String, Object> command = new LinkedHashMap<>();
+                    command.put("command", "capture");
+                    command.put("trigger_id", rs.getString(1));
+                    command.put("trigger_type", rs.getString(2).toLowerCase(Locale.ROOT));
+                    command.put("trigger_label", rs.getString(3));
+                    command.put("state", rs.getString(4));
+                    command.put("issued_at", rs.getObject(5, OffsetDateTime.class).toInstant().toString());
+                    command.put("expires_at", rs.getObject(6, OffsetDateTime.class).toInstant().toString());
+                    OffsetDateTime scheduledFor = rs.getObject(7, OffsetDateTime.class);
+                    if (scheduledFor != null) {
+                        command.put("scheduled_for", scheduledFor.toInstant().toString());
+                    }
+                    return command;
+                },
                 deviceId);
         for (Map<String, Object> command : pending) {
-            Map<String, Object> data = new java.util.LinkedHashMap<>(command);
+            Map<String, Object> data = new LinkedHashMap<>(command);
             Object state = data.remove("state");
             ServerSentEvent<Map<String, Object>> event = ServerSentEvent.<Map<String, Object>>builder(data)
                     .id((String) data.get("trigger_id")).event("capture").build();
@@ -134,13 +140,12 @@ public class DeviceCommandStreams implements SmartLifecycle {
     }
 
     private void recordSent(String triggerId) {
-        try {
-            commands.sendAndWait(GenericCommandMessage.asCommandMessage(new RecordTriggerSent(new TriggerId(triggerId), "sse"))
-                    .andMetaData(MetaData.with(io.vigil.platform.axon.ActorCorrelationProvider.USER_ID, UserId.SYSTEM.value())));
-        } catch (RuntimeException e) {
-            // the command went out all the same; the re-send or the ack records it
-            log.warn("Could not record trigger {} as sent: {}", triggerId, e.toString());
-        }
+        steps.submit(new TriggerSteps.Sent(new TriggerId(triggerId), "sse")).whenComplete((state, e) -> {
+            if (e != null) {
+                // the command went out all the same; the re-send or the ack records it
+                log.warn("Could not record trigger {} as sent: {}", triggerId, e.toString());
+            }
+        });
     }
 
     /** This instance's connections are alive; those of an instance that stopped refreshing them are not. */

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.SequenceNumber;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -36,17 +37,22 @@ public class TriggerLedger {
         this.properties = properties;
     }
 
+    /**
+     * The device's registry row is locked first, as the scheduler locks it (and skips locked ones): a person's
+     * trigger and a scheduled one for the same device never both pass the one-in-flight check.
+     */
     @EventHandler
     void on(TriggerCreated e) {
+        jdbc.query("SELECT 1 FROM device_registry WHERE device_id = ? FOR UPDATE", rs -> { }, e.deviceId().value());
         Instant firstResend = e.issuedAt().plus(properties.resendDelays().isEmpty() ? java.time.Duration.ZERO
                 : properties.resendDelays().get(0));
         int inserted = jdbc.update("""
                         INSERT INTO trigger_inflight (trigger_id, device_id, org, type, label, state, issued_at, expires_at,
-                            next_send_at)
-                        VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)
+                            scheduled_for, next_send_at)
+                        VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?)
                         ON CONFLICT (device_id) DO NOTHING""",
                 e.triggerId().value(), e.deviceId().value(), e.org().value(), e.type().name(), e.label(),
-                utc(e.issuedAt()), utc(e.expiresAt()),
+                utc(e.issuedAt()), utc(e.expiresAt()), e.scheduledFor() == null ? null : utc(e.scheduledFor()),
                 properties.resendDelays().isEmpty() || !firstResend.isBefore(e.expiresAt()) ? null : utc(firstResend));
         if (inserted == 0) {
             List<InFlight> current = jdbc.query("SELECT trigger_id, state, expires_at FROM trigger_inflight WHERE device_id = ?",
@@ -62,16 +68,16 @@ public class TriggerLedger {
     }
 
     @EventHandler
-    void on(TriggerSent e) {
-        jdbc.update("UPDATE trigger_inflight SET state = 'SENT' WHERE trigger_id = ? AND state = 'PENDING'",
+    void on(TriggerSent e, @SequenceNumber long seq) {
+        jdbc.update("UPDATE trigger_inflight SET state = 'SENT', last_seq = ? WHERE trigger_id = ?", seq,
                 e.triggerId().value());
     }
 
     /** Acknowledged: nothing more to send; it waits for its capture or its expiry. */
     @EventHandler
-    void on(TriggerDelivered e) {
-        jdbc.update("UPDATE trigger_inflight SET state = 'DELIVERED', next_send_at = NULL WHERE trigger_id = ?",
-                e.triggerId().value());
+    void on(TriggerDelivered e, @SequenceNumber long seq) {
+        jdbc.update("UPDATE trigger_inflight SET state = 'DELIVERED', next_send_at = NULL, last_seq = ? WHERE trigger_id = ?",
+                seq, e.triggerId().value());
     }
 
     @EventHandler

@@ -1,13 +1,13 @@
 package io.vigil.command.trigger;
 
 import io.vigil.command.TriggerProperties;
-import io.vigil.core.UserId;
-import io.vigil.core.trigger.ExpireTrigger;
 import io.vigil.core.trigger.TriggerId;
+import io.vigil.core.trigger.TriggerState;
 import java.util.List;
-import org.axonframework.commandhandling.GenericCommandMessage;
-import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.messaging.MetaData;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -17,23 +17,23 @@ import org.springframework.stereotype.Component;
 /**
  * The timers of every trigger in flight, kept as due times in {@code trigger_inflight} and polled by every
  * instance: a due row is claimed with {@code FOR UPDATE SKIP LOCKED}, so each fires once whichever instances run,
- * and a row outlives any process. Re-sends are announced to the device's instance; expiries become
- * {@link ExpireTrigger} commands, claimed for a lease so that a crash between claim and command only delays them.
+ * and a row outlives any process. Re-sends are announced to the device's instance; expiries are claimed for a
+ * lease and applied as one batch of steps, so that a crash between claim and expiry only delays them.
  */
 @Component
 public class TriggerTimers {
     private static final Logger log = LoggerFactory.getLogger(TriggerTimers.class);
     private final JdbcTemplate jdbc;
-    private final CommandGateway commands;
+    private final TriggerSteps steps;
     private final TriggerProperties properties;
     private final DeviceCommandStreams streams;
     private final Double[] delays;
     private long lastPresenceRefresh;
 
-    public TriggerTimers(JdbcTemplate jdbc, CommandGateway commands, TriggerProperties properties,
+    public TriggerTimers(JdbcTemplate jdbc, TriggerSteps steps, TriggerProperties properties,
                          DeviceCommandStreams streams) {
         this.jdbc = jdbc;
-        this.commands = commands;
+        this.steps = steps;
         this.properties = properties;
         this.streams = streams;
         this.delays = properties.resendDelays().stream().map(d -> d.toMillis() / 1000.0).toArray(Double[]::new);
@@ -84,12 +84,16 @@ public class TriggerTimers {
                             ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED)
                         RETURNING trigger_id""",
                 String.class, (double) properties.expiryLease().toSeconds(), properties.batchSize());
-        for (String triggerId : due) {
+        List<CompletableFuture<TriggerState>> expiring = due.stream()
+                .map(id -> steps.submit(new TriggerSteps.Expire(new TriggerId(id)))).toList();
+        for (int i = 0; i < expiring.size(); i++) {
             try {
-                commands.sendAndWait(GenericCommandMessage.asCommandMessage(new ExpireTrigger(new TriggerId(triggerId)))
-                        .andMetaData(MetaData.with(io.vigil.platform.axon.ActorCorrelationProvider.USER_ID, UserId.SYSTEM.value())));
-            } catch (RuntimeException e) {
-                log.warn("Could not expire trigger {} (retried after the lease): {}", triggerId, e.toString());
+                expiring.get(i).get(properties.expiryLease().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                log.warn("Could not expire trigger {} (retried after the lease): {}", due.get(i), e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         return due.size();

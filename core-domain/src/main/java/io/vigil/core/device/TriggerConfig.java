@@ -136,6 +136,11 @@ public record TriggerConfig(boolean enabled, Integer intervalSeconds, String cro
         return !run.getOffset().equals(run.withEarlierOffsetAtOverlap().getOffset());
     }
 
+    /** Whether {@code at} lies inside the windows (always, without windows), in {@code zone}'s wall time. */
+    public boolean allows(Instant at, ZoneId zone) {
+        return inWindow(at.atZone(zone));
+    }
+
     private boolean inWindow(ZonedDateTime at) {
         return windows.isEmpty() || windows.stream().anyMatch(w -> w.contains(at.toLocalDateTime()));
     }

@@ -6,9 +6,12 @@ import io.vigil.core.device.DeviceId;
 import java.time.Instant;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-/** A capture command for one device, which must be acted on before {@code expiresAt}. */
+/**
+ * A capture command for one device, which must be acted on before {@code expiresAt}; {@code scheduledFor} is the
+ * scheduled run it is for (null for a person's trigger).
+ */
 public record CreateTrigger(@TargetAggregateIdentifier TriggerId triggerId, DeviceId deviceId, OrgId org,
-                            TriggerType type, String label, Instant issuedAt, Instant expiresAt) {
+                            TriggerType type, String label, Instant issuedAt, Instant expiresAt, Instant scheduledFor) {
     public CreateTrigger {
         Check.present(triggerId, "trigger_id");
         Check.present(deviceId, "device_id");

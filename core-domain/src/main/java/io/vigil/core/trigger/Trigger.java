@@ -23,52 +23,80 @@ public class Trigger {
 
     @CommandHandler
     public Trigger(CreateTrigger c) {
-        apply(new TriggerCreated(c.triggerId(), c.deviceId(), c.org(), c.type(), c.label(), c.issuedAt(), c.expiresAt()));
+        apply(created(c));
     }
 
     @CommandHandler
     public TriggerState handle(RecordTriggerSent command) {
-        if (state == TriggerState.PENDING) {
-            apply(new TriggerSent(triggerId, deviceId, command.transport()));
-        }
+        applyIfAny(sent(triggerId, deviceId, state, command.transport()));
         return state;
     }
 
     /** Answers the state after the ack, so the device learns whether it still has to capture. */
     @CommandHandler
     public TriggerState handle(AcknowledgeTrigger command) {
-        if (!deviceId.equals(command.deviceId())) {
-            throw DomainException.notFound("trigger_not_found", "Device '" + command.deviceId() + "' has no trigger '"
-                    + triggerId + "'");
-        }
-        if (command.received() && state.canMoveTo(TriggerState.DELIVERED)) {
-            apply(new TriggerDelivered(triggerId, deviceId));
-        } else if (!command.received() && state.canMoveTo(TriggerState.FAILED)) {
-            String reason = command.reason() == null || command.reason().isBlank() ? "the device gave no reason"
-                    : command.reason().length() > 500 ? command.reason().substring(0, 500) : command.reason();
-            apply(new TriggerFailed(triggerId, deviceId, reason));
-        }
+        applyIfAny(acknowledged(triggerId, deviceId, state, command));
         return state;
     }
 
     @CommandHandler
     public TriggerState handle(RecordTriggerExecuted command) {
-        if (!deviceId.equals(command.deviceId())) {
-            throw DomainException.notFound("trigger_not_found", "Device '" + command.deviceId() + "' has no trigger '"
-                    + triggerId + "'");
-        }
-        if (state.canMoveTo(TriggerState.EXECUTED)) {
-            apply(new TriggerExecuted(triggerId, deviceId));
-        }
+        applyIfAny(executed(triggerId, deviceId, state, command.deviceId()));
         return state;
     }
 
     @CommandHandler
     public TriggerState handle(ExpireTrigger command) {
-        if (state.canMoveTo(TriggerState.EXPIRED)) {
-            apply(new TriggerExpired(triggerId, deviceId, state));
-        }
+        applyIfAny(expired(triggerId, deviceId, state));
         return state;
+    }
+
+    private static void applyIfAny(Object event) {
+        if (event != null) {
+            apply(event);
+        }
+    }
+
+    // The rules, as functions of the state: the aggregate applies them, and so does the batch path that appends a
+    // whole fleet's steps in one transaction without loading each aggregate. Each answers the event, or null when
+    // the report changes nothing.
+
+    public static TriggerCreated created(CreateTrigger c) {
+        return new TriggerCreated(c.triggerId(), c.deviceId(), c.org(), c.type(), c.label(), c.issuedAt(), c.expiresAt(),
+                c.scheduledFor());
+    }
+
+    public static TriggerSent sent(TriggerId triggerId, DeviceId deviceId, TriggerState state, String transport) {
+        return state == TriggerState.PENDING ? new TriggerSent(triggerId, deviceId, transport) : null;
+    }
+
+    public static Object acknowledged(TriggerId triggerId, DeviceId deviceId, TriggerState state, AcknowledgeTrigger ack) {
+        ownedBy(triggerId, deviceId, ack.deviceId());
+        if (ack.received()) {
+            return state.canMoveTo(TriggerState.DELIVERED) ? new TriggerDelivered(triggerId, deviceId) : null;
+        }
+        if (!state.canMoveTo(TriggerState.FAILED)) {
+            return null;
+        }
+        String reason = ack.reason() == null || ack.reason().isBlank() ? "the device gave no reason"
+                : ack.reason().length() > 500 ? ack.reason().substring(0, 500) : ack.reason();
+        return new TriggerFailed(triggerId, deviceId, reason);
+    }
+
+    public static TriggerExecuted executed(TriggerId triggerId, DeviceId deviceId, TriggerState state, DeviceId reporter) {
+        ownedBy(triggerId, deviceId, reporter);
+        return state.canMoveTo(TriggerState.EXECUTED) ? new TriggerExecuted(triggerId, deviceId) : null;
+    }
+
+    public static TriggerExpired expired(TriggerId triggerId, DeviceId deviceId, TriggerState state) {
+        return state.canMoveTo(TriggerState.EXPIRED) ? new TriggerExpired(triggerId, deviceId, state) : null;
+    }
+
+    /** A device reports only on its own triggers; another's is, to it, not found. */
+    private static void ownedBy(TriggerId triggerId, DeviceId deviceId, DeviceId reporter) {
+        if (!deviceId.equals(reporter)) {
+            throw DomainException.notFound("trigger_not_found", "Device '" + reporter + "' has no trigger '" + triggerId + "'");
+        }
     }
 
     @EventSourcingHandler

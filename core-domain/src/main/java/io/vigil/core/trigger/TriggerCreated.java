@@ -5,5 +5,5 @@ import io.vigil.core.device.DeviceId;
 import java.time.Instant;
 
 public record TriggerCreated(TriggerId triggerId, DeviceId deviceId, OrgId org, TriggerType type, String label,
-                             Instant issuedAt, Instant expiresAt) {
+                             Instant issuedAt, Instant expiresAt, Instant scheduledFor) {
 }

@@ -1,0 +1,299 @@
+package io.vigil.command.trigger;
+
+import io.vigil.core.device.DeviceId;
+import io.vigil.core.trigger.AcknowledgeTrigger;
+import io.vigil.core.trigger.ExpireTrigger;
+import io.vigil.core.trigger.RecordTriggerExecuted;
+import io.vigil.core.trigger.RecordTriggerSent;
+import io.vigil.core.trigger.Trigger;
+import io.vigil.core.trigger.TriggerDelivered;
+import io.vigil.core.trigger.TriggerExecuted;
+import io.vigil.core.trigger.TriggerExpired;
+import io.vigil.core.trigger.TriggerFailed;
+import io.vigil.core.trigger.TriggerId;
+import io.vigil.core.trigger.TriggerSent;
+import io.vigil.core.trigger.TriggerState;
+import io.vigil.platform.axon.ActorCorrelationProvider;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.messaging.ResultMessage;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The steps of a whole fleet's triggers (sent, acknowledged, executed, expired), appended in batches: whatever
+ * arrives within a few milliseconds is applied in one transaction, under the {@code trigger_inflight} rows' locks,
+ * with the aggregate's own rules ({@link Trigger#sent} and the others) and the sequence numbers the ledger keeps, so
+ * no aggregate is loaded. One command and one transaction per step would cap a fleet at what one append costs
+ * (docs/decisions/0007). A step for a trigger no longer in flight, or a batch that fails (a concurrent append to one
+ * of its triggers), falls back to one command per step, which loads the aggregate and applies the same rules.
+ */
+@Component
+public class TriggerSteps implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(TriggerSteps.class);
+    private static final int MAX_BATCH = 1000;
+    private static final Duration LINGER = Duration.ofMillis(5);
+
+    private final JdbcTemplate jdbc;
+    private final EventStore events;
+    private final TransactionManager transactions;
+    private final CommandGateway commands;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private volatile Thread worker;
+    private volatile boolean running;
+
+    public TriggerSteps(JdbcTemplate jdbc, EventStore events, TransactionManager transactions, CommandGateway commands) {
+        this.jdbc = jdbc;
+        this.events = events;
+        this.transactions = transactions;
+        this.commands = commands;
+    }
+
+    /** A step of one trigger. */
+    public sealed interface Step {
+        TriggerId triggerId();
+
+        /** The same step as a command, for the fallback. */
+        Object command();
+
+        /** Who caused it, for the event's metadata. */
+        String actor();
+    }
+
+    public record Sent(TriggerId triggerId, String transport) implements Step {
+        public Object command() {
+            return new RecordTriggerSent(triggerId, transport);
+        }
+
+        public String actor() {
+            return "system";
+        }
+    }
+
+    public record Ack(TriggerId triggerId, DeviceId deviceId, boolean received, String reason) implements Step {
+        public Object command() {
+            return new AcknowledgeTrigger(triggerId, deviceId, received, reason);
+        }
+
+        public String actor() {
+            return "device:" + deviceId;
+        }
+    }
+
+    public record Executed(TriggerId triggerId, DeviceId deviceId) implements Step {
+        public Object command() {
+            return new RecordTriggerExecuted(triggerId, deviceId);
+        }
+
+        public String actor() {
+            return "device:" + deviceId;
+        }
+    }
+
+    public record Expire(TriggerId triggerId) implements Step {
+        public Object command() {
+            return new ExpireTrigger(triggerId);
+        }
+
+        public String actor() {
+            return "system";
+        }
+    }
+
+    /** Applies the step with the next batch; completes with the trigger's state after it (or the refusal). */
+    public CompletableFuture<TriggerState> submit(Step step) {
+        Pending pending = new Pending(step, new CompletableFuture<>());
+        if (!running) {
+            pending.result().completeExceptionally(new IllegalStateException("trigger steps are not running"));
+            return pending.result();
+        }
+        queue.add(pending);
+        return pending.result();
+    }
+
+    private void work() {
+        List<Pending> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long until = System.nanoTime() + LINGER.toNanos();
+                while (batch.size() < MAX_BATCH) {
+                    Pending next = queue.poll(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                apply(batch);
+            } catch (InterruptedException e) {
+                if (!running) {
+                    break;
+                }
+            } catch (RuntimeException e) {
+                log.warn("A batch of {} trigger steps failed; each is applied on its own: {}", batch.size(), e.toString());
+                batch.forEach(this::alone);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /** One transaction for the batch; steps of triggers no longer in flight go alone, after it. */
+    void apply(List<Pending> batch) {
+        List<Pending> alone = new ArrayList<>();
+        Map<Pending, TriggerState> done = new HashMap<>();
+        UnitOfWork<?> uow = DefaultUnitOfWork.startAndGet(null);
+        uow.attachTransaction(transactions);
+        ResultMessage<?> result = uow.executeWithResult(() -> {
+            String[] ids = batch.stream().map(p -> p.step().triggerId().value()).distinct().toArray(String[]::new);
+            Map<String, Row> rows = new HashMap<>();
+            jdbc.query("""
+                            SELECT trigger_id, device_id, state, last_seq FROM trigger_inflight
+                            WHERE trigger_id = ANY(?) ORDER BY trigger_id FOR UPDATE""",
+                    rs -> {
+                        rows.put(rs.getString(1), new Row(new DeviceId(rs.getString(2)),
+                                TriggerState.valueOf(rs.getString(3)), rs.getLong(4)));
+                    }, (Object) ids);
+            List<EventMessage<?>> appended = new ArrayList<>();
+            for (Pending p : batch) {
+                Row row = rows.get(p.step().triggerId().value());
+                if (row == null || !reportsOnOwn(p.step(), row)) {
+                    alone.add(p);
+                    continue;
+                }
+                Object event = event(p.step(), row);
+                if (event != null) {
+                    row.seq++;
+                    row.state = stateAfter(event, row.state);
+                    appended.add(new GenericDomainEventMessage<>("Trigger", p.step().triggerId().value(), row.seq, event,
+                            MetaData.with(ActorCorrelationProvider.USER_ID, p.step().actor())
+                                    .and(ActorCorrelationProvider.CORRELATION_ID, p.step().triggerId().value())));
+                }
+                done.put(p, row.state);
+            }
+            events.publish(appended);
+            return appended.size();
+        });
+        if (result.isExceptional()) {
+            Throwable e = result.exceptionResult();
+            // a step the rules refuse (another device's trigger) fails alone; anything else retries alone
+            log.debug("Trigger step batch of {} rolled back ({}); applying each alone", batch.size(), e.toString());
+            batch.forEach(this::alone);
+            return;
+        }
+        done.forEach((p, state) -> p.result().complete(state));
+        alone.forEach(this::alone);
+    }
+
+    private static Object event(Step step, Row row) {
+        if (step instanceof Sent s) {
+            return Trigger.sent(s.triggerId(), row.deviceId, row.state, s.transport());
+        }
+        if (step instanceof Ack a) {
+            return Trigger.acknowledged(a.triggerId(), row.deviceId, row.state,
+                    new AcknowledgeTrigger(a.triggerId(), a.deviceId(), a.received(), a.reason()));
+        }
+        if (step instanceof Executed x) {
+            return Trigger.executed(x.triggerId(), row.deviceId, row.state, x.deviceId());
+        }
+        return Trigger.expired(step.triggerId(), row.deviceId, row.state);
+    }
+
+    /** A device reporting on a trigger that is not its own goes alone, to be refused without failing the batch. */
+    private static boolean reportsOnOwn(Step step, Row row) {
+        DeviceId reporter = step instanceof Ack a ? a.deviceId() : step instanceof Executed x ? x.deviceId() : row.deviceId;
+        return reporter.equals(row.deviceId);
+    }
+
+    private static TriggerState stateAfter(Object event, TriggerState before) {
+        if (event instanceof TriggerSent) {
+            return TriggerState.SENT;
+        }
+        if (event instanceof TriggerDelivered) {
+            return TriggerState.DELIVERED;
+        }
+        if (event instanceof TriggerFailed) {
+            return TriggerState.FAILED;
+        }
+        if (event instanceof TriggerExecuted) {
+            return TriggerState.EXECUTED;
+        }
+        return event instanceof TriggerExpired ? TriggerState.EXPIRED : before;
+    }
+
+    private void alone(Pending p) {
+        try {
+            TriggerState state = commands.sendAndWait(GenericCommandMessage.asCommandMessage(p.step().command())
+                    .andMetaData(MetaData.with(ActorCorrelationProvider.USER_ID, p.step().actor())
+                            .and(ActorCorrelationProvider.CORRELATION_ID, p.step().triggerId().value())));
+            p.result().complete(state);
+        } catch (RuntimeException e) {
+            p.result().completeExceptionally(e);
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        Thread t = new Thread(this::work, "vigil-trigger-steps");
+        t.setDaemon(true);
+        worker = t;
+        t.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread t = worker;
+        if (t != null) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private record Pending(Step step, CompletableFuture<TriggerState> result) {
+    }
+
+    private static final class Row {
+        final DeviceId deviceId;
+        TriggerState state;
+        long seq;
+
+        Row(DeviceId deviceId, TriggerState state, long seq) {
+            this.deviceId = deviceId;
+            this.state = state;
+            this.seq = seq;
+        }
+    }
+}
