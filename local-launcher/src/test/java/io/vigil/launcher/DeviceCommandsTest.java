@@ -161,6 +161,51 @@ class DeviceCommandsTest extends LocalRunTest {
     }
 
     @Test
+    void the_organisation_reads_a_devices_triggers_filtered_and_paged_and_live() {
+        String key = device("acme", "READ_CAM");
+        String engineer = person("acme", Role.ENGINEER);
+        List<Map<String, Object>> snapshots = new CopyOnWriteArrayList<>();
+        Disposable live = WebClient.create("http://localhost:" + port).get().uri("/api/v1/devices/READ_CAM/triggers/live")
+                .header("Authorization", engineer).retrieve()
+                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<List<Map<String, Object>>>>() { })
+                .filter(e -> e.data() != null)
+                .subscribe(e -> snapshots.add(Map.of("triggers", e.data())));
+        try {
+            String failed = trigger("acme", "READ_CAM");
+            ack("READ_CAM", key, failed, Map.of("status", "failed", "reason", "dark"));
+            String delivered = trigger("acme", "READ_CAM");
+            ack("READ_CAM", key, delivered, Map.of("status", "received"));
+
+            List<Map<String, Object>> all = await().atMost(Duration.ofSeconds(10)).until(() -> triggers(engineer,
+                    "READ_CAM", ""), l -> l.size() == 2 && "delivered".equals(l.get(0).get("status")));
+            assertThat(all).extracting(t -> t.get("trigger_id")).containsExactly(delivered, failed);
+            assertThat(all.get(1)).containsEntry("status", "failed").containsEntry("failure_reason", "dark")
+                    .containsEntry("trigger_type", "manual");
+            assertThat(triggers(engineer, "READ_CAM", "?state=failed")).extracting(t -> t.get("trigger_id")).containsExactly(failed);
+            assertThat(triggers(engineer, "READ_CAM", "?limit=1&before=" + delivered)).extracting(t -> t.get("trigger_id"))
+                    .containsExactly(failed);
+            assertThat(triggers(engineer, "READ_CAM", "?type=scheduled")).isEmpty();
+            http.get().uri("/api/v1/devices/READ_CAM/triggers?state=lost").header("Authorization", engineer).exchange()
+                    .expectStatus().isBadRequest().expectBody().jsonPath("$.error.code").isEqualTo("invalid_state");
+            http.get().uri("/api/v1/devices/READ_CAM/triggers").header("Authorization", person("globex", Role.ADMIN))
+                    .exchange().expectStatus().isNotFound();
+            await().atMost(Duration.ofSeconds(10)).until(() -> snapshots.stream().anyMatch(s -> ((List<?>) s.get("triggers"))
+                    .stream().anyMatch(t -> delivered.equals(((Map<?, ?>) t).get("trigger_id"))
+                            && "delivered".equals(((Map<?, ?>) t).get("status")))));
+            Map<String, Object> device = http.get().uri("/api/v1/devices/READ_CAM").header("Authorization", engineer)
+                    .exchange().expectBody(JSON).returnResult().getResponseBody();
+            assertThat(device.get("last_seen_at")).isNotNull();
+        } finally {
+            live.dispose();
+        }
+    }
+
+    private List<Map<String, Object>> triggers(String auth, String device, String query) {
+        return http.get().uri("/api/v1/devices/" + device + "/triggers" + query).header("Authorization", auth).exchange()
+                .expectStatus().isOk().returnResult(JSON_LIST).getResponseBody().blockFirst();
+    }
+
+    @Test
     void a_device_must_present_its_own_valid_key() {
         String key = device("acme", "KEYED_CAM");
         String other = device("acme", "OTHER_CAM");

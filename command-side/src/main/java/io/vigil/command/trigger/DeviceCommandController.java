@@ -8,6 +8,7 @@ import io.vigil.core.OrgId;
 import io.vigil.core.device.DeviceId;
 import io.vigil.core.trigger.CreateTrigger;
 import io.vigil.core.trigger.TriggerId;
+import io.vigil.core.trigger.TriggerState;
 import io.vigil.core.trigger.TriggerType;
 import io.vigil.platform.security.CurrentUser;
 import java.time.Clock;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -46,12 +48,14 @@ class DeviceCommandController {
     private final JdbcTemplate jdbc;
     private final TriggerProperties properties;
     private final TriggerSteps steps;
+    private final ObjectProvider<CommandPublisher> publishers;
     private final Clock clock = Clock.systemUTC();
 
     DeviceCommandController(CommandDispatcher dispatcher, DeviceAuthentication authentication,
                             DeviceCommandStreams streams, JdbcTemplate jdbc, TriggerProperties properties,
-                            TriggerSteps steps) {
+                            TriggerSteps steps, ObjectProvider<CommandPublisher> publishers) {
         this.steps = steps;
+        this.publishers = publishers;
         this.dispatcher = dispatcher;
         this.authentication = authentication;
         this.streams = streams;
@@ -71,6 +75,9 @@ class DeviceCommandController {
                     var command = new CreateTrigger(triggerId, device, org, TriggerType.MANUAL, "manual", now,
                             now.plus(properties.manualTtl()), null);
                     return dispatcher.send(command, CurrentUser.of(jwt), exchange)
+                            .doOnSuccess(done -> publishers.getIfAvailable(() -> CommandPublisher.NONE).publish(List.of(
+                                    new CommandPublisher.OutgoingCommand(triggerId.value(), device.value(), "manual",
+                                            "manual", now, command.expiresAt(), null, TriggerState.PENDING))))
                             .thenReturn(ResponseEntity.status(HttpStatus.CREATED).<Map<String, Object>>body(Map.of(
                                     "trigger_id", triggerId.value(), "status", "pending",
                                     "expires_at", command.expiresAt().toString())));
@@ -106,7 +113,8 @@ class DeviceCommandController {
         String org = CurrentUser.org(jwt).value();
         return Mono.fromCallable(() -> jdbc.queryForList("""
                         SELECT DISTINCT device_id FROM device_presence
-                        WHERE org = ? AND seen_at > now() - make_interval(secs => ?) ORDER BY device_id""",
+                        WHERE org = ? AND (transport = 'mqtt' OR seen_at > now() - make_interval(secs => ?))
+                        ORDER BY device_id""",
                         String.class, org, (double) properties.presenceTimeout().toSeconds()))
                 .subscribeOn(Schedulers.boundedElastic())
                 .map(ids -> Map.<String, Object>of("connected_devices", List.copyOf(ids)));

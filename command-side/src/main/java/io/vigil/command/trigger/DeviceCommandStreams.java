@@ -2,14 +2,10 @@ package io.vigil.command.trigger;
 
 import io.vigil.command.TriggerProperties;
 import io.vigil.core.trigger.TriggerId;
+import io.vigil.core.trigger.TriggerState;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -42,6 +38,7 @@ public class DeviceCommandStreams implements SmartLifecycle {
     private final JdbcTemplate jdbc;
     private final DataSource dataSource;
     private final TriggerSteps steps;
+    private final TriggerLedger ledger;
     private final TriggerProperties properties;
     private final String instanceId = UUID.randomUUID().toString();
     private final Map<String, Set<Stream>> local = new ConcurrentHashMap<>();
@@ -49,8 +46,9 @@ public class DeviceCommandStreams implements SmartLifecycle {
     private volatile Thread listener;
     private volatile boolean running;
 
-    public DeviceCommandStreams(JdbcTemplate jdbc, DataSource dataSource, TriggerSteps steps,
+    public DeviceCommandStreams(JdbcTemplate jdbc, DataSource dataSource, TriggerSteps steps, TriggerLedger ledger,
                                 TriggerProperties properties) {
+        this.ledger = ledger;
         this.jdbc = jdbc;
         this.dataSource = dataSource;
         this.steps = steps;
@@ -103,38 +101,17 @@ public class DeviceCommandStreams implements SmartLifecycle {
         if (streams == null || streams.isEmpty()) {
             return;
         }
-        List<Map<String, Object>> pending = jdbc.query("""
-                        SELECT trigger_id, type, label, state, issued_at, expires_at, scheduled_for FROM trigger_inflight
-                        WHERE device_id = ? AND state IN ('PENDING', 'SENT') AND expires_at > now()""",
-                (rs, i) -> {
-                    Map<String, Object> command = new LinkedHashMap<>();
-                    command.put("command", "capture");
-                    command.put("trigger_id", rs.getString(1));
-                    command.put("trigger_type", rs.getString(2).toLowerCase(Locale.ROOT));
-                    command.put("trigger_label", rs.getString(3));
-                    command.put("state", rs.getString(4));
-                    command.put("issued_at", rs.getObject(5, OffsetDateTime.class).toInstant().toString());
-                    command.put("expires_at", rs.getObject(6, OffsetDateTime.class).toInstant().toString());
-                    OffsetDateTime scheduledFor = rs.getObject(7, OffsetDateTime.class);
-                    if (scheduledFor != null) {
-                        command.put("scheduled_for", scheduledFor.toInstant().toString());
-                    }
-                    return command;
-                },
-                deviceId);
-        for (Map<String, Object> command : pending) {
-            Map<String, Object> data = new LinkedHashMap<>(command);
-            Object state = data.remove("state");
-            ServerSentEvent<Map<String, Object>> event = ServerSentEvent.<Map<String, Object>>builder(data)
-                    .id((String) data.get("trigger_id")).event("capture").build();
+        for (CommandPublisher.OutgoingCommand command : ledger.unacknowledged(deviceId)) {
+            ServerSentEvent<Map<String, Object>> event = ServerSentEvent.builder(command.message())
+                    .id(command.triggerId()).event("capture").build();
             boolean written = false;
             for (Stream stream : streams) {
                 synchronized (stream) {
                     written |= stream.sink().tryEmitNext(event).isSuccess();
                 }
             }
-            if (written && "PENDING".equals(state)) {
-                recordSent((String) data.get("trigger_id"));
+            if (written && command.state() == TriggerState.PENDING) {
+                recordSent(command.triggerId());
             }
         }
     }
@@ -151,7 +128,7 @@ public class DeviceCommandStreams implements SmartLifecycle {
     /** This instance's connections are alive; those of an instance that stopped refreshing them are not. */
     void refreshPresence() {
         jdbc.update("UPDATE device_presence SET seen_at = now() WHERE instance_id = ?", instanceId);
-        jdbc.update("DELETE FROM device_presence WHERE seen_at < now() - make_interval(secs => ?)",
+        jdbc.update("DELETE FROM device_presence WHERE transport <> 'mqtt' AND seen_at < now() - make_interval(secs => ?)",
                 (double) properties.presenceTimeout().toSeconds());
     }
 

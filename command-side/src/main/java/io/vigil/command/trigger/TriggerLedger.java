@@ -99,6 +99,13 @@ public class TriggerLedger {
         jdbc.update("DELETE FROM trigger_inflight WHERE trigger_id = ?", triggerId);
     }
 
+    /** The device's commands still to be acknowledged (pending or sent, not expired), oldest first. */
+    public List<CommandPublisher.OutgoingCommand> unacknowledged(String deviceId) {
+        return jdbc.query("SELECT " + CommandPublisher.OutgoingCommand.COLUMNS + " FROM trigger_inflight"
+                        + " WHERE device_id = ? AND state IN ('PENDING', 'SENT') AND expires_at > now() ORDER BY issued_at",
+                (rs, i) -> CommandPublisher.OutgoingCommand.read(rs), deviceId);
+    }
+
     private static OffsetDateTime utc(Instant at) {
         return at.atOffset(ZoneOffset.UTC);
     }

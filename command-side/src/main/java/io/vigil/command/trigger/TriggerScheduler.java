@@ -10,6 +10,7 @@ import io.vigil.core.trigger.SchedulePolicy.Decision;
 import io.vigil.core.trigger.SchedulePolicy.Outcome;
 import io.vigil.core.trigger.Trigger;
 import io.vigil.core.trigger.TriggerId;
+import io.vigil.core.trigger.TriggerState;
 import io.vigil.core.trigger.TriggerType;
 import io.vigil.platform.axon.ActorCorrelationProvider;
 import java.sql.Timestamp;
@@ -114,7 +115,7 @@ public class TriggerScheduler {
                             MetaData.with(ActorCorrelationProvider.USER_ID, "system")
                                     .and(ActorCorrelationProvider.CORRELATION_ID, id.value())));
                     fired.add(new CommandPublisher.OutgoingCommand(id.value(), d.deviceId(), "scheduled", label,
-                            command.issuedAt(), command.expiresAt(), command.scheduledFor()));
+                            command.issuedAt(), command.expiresAt(), command.scheduledFor(), TriggerState.PENDING));
                 }
             }
             jdbc.batchUpdate("UPDATE device_registry SET next_run_at = ? WHERE device_id = ?", next);

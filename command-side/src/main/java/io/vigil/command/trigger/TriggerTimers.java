@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -27,11 +28,13 @@ public class TriggerTimers {
     private final TriggerSteps steps;
     private final TriggerProperties properties;
     private final DeviceCommandStreams streams;
+    private final ObjectProvider<CommandPublisher> publishers;
     private final Double[] delays;
     private long lastPresenceRefresh;
 
     public TriggerTimers(JdbcTemplate jdbc, TriggerSteps steps, TriggerProperties properties,
-                         DeviceCommandStreams streams) {
+                         DeviceCommandStreams streams, ObjectProvider<CommandPublisher> publishers) {
+        this.publishers = publishers;
         this.jdbc = jdbc;
         this.steps = steps;
         this.properties = properties;
@@ -55,10 +58,10 @@ public class TriggerTimers {
 
     /**
      * Claims due re-sends, moves each to its next delay (with jitter, never past its expiry; none after the last) and
-     * announces its device, all in one statement. Answers how many were due.
+     * announces its device, all in one statement; then publishes them. Answers how many were due.
      */
     int resendDue() {
-        List<String> devices = jdbc.queryForList("""
+        List<CommandPublisher.OutgoingCommand> due = jdbc.query("""
                         WITH due AS (
                             SELECT trigger_id FROM trigger_inflight WHERE next_send_at <= now()
                             ORDER BY next_send_at LIMIT ? FOR UPDATE SKIP LOCKED),
@@ -68,10 +71,14 @@ public class TriggerTimers {
                                     FROM (SELECT now() + make_interval(secs => (?::float8[])[t.sends + 2]
                                         * (1 + ? * (2 * random() - 1))) AS n) next)
                             FROM due WHERE t.trigger_id = due.trigger_id
-                            RETURNING t.device_id)
-                        SELECT device_id FROM sent, pg_notify(?, sent.device_id)""",
-                String.class, properties.batchSize(), delays, properties.jitter(), TriggerLedger.CHANNEL);
-        return devices.size();
+                            RETURNING t.*)
+                        """ + "SELECT " + CommandPublisher.OutgoingCommand.COLUMNS + " FROM sent, pg_notify(?, sent.device_id)",
+                (rs, i) -> CommandPublisher.OutgoingCommand.read(rs),
+                properties.batchSize(), delays, properties.jitter(), TriggerLedger.CHANNEL);
+        if (!due.isEmpty()) {
+            publishers.getIfAvailable(() -> CommandPublisher.NONE).publish(due);
+        }
+        return due.size();
     }
 
     /** Claims expired triggers for a lease, then expires each with its own command. Answers how many were due. */

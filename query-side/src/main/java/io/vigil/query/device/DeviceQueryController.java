@@ -2,12 +2,14 @@ package io.vigil.query.device;
 
 import io.vigil.core.DomainException;
 import io.vigil.core.device.DeviceStatus;
+import io.vigil.core.device.TriggerConfig;
 import io.vigil.platform.device.TriggerConfigBody;
 import io.vigil.platform.security.CurrentUser;
 import io.vigil.query.QueryParameters;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -79,9 +81,28 @@ class DeviceQueryController {
 
     private DeviceView view(Readable row, List<KeyView> keys) {
         TriggerConfigBody trigger = json.readValue(row.get("trigger", String.class), TriggerConfigBody.class);
+        String status = row.get("status", String.class);
+        String zone = row.get("time_zone", String.class);
         return new DeviceView(row.get("device_id", String.class), row.get("friendly_name", String.class),
-                row.get("status", String.class), row.get("time_zone", String.class), new ConfigView(trigger),
+                status, zone, new ConfigView(trigger), instant(row, "last_seen_at"),
+                "active".equals(status) ? nextRun(trigger.toConfig(), zone, instant(row, "last_scheduled_for")) : null,
                 instant(row, "registered_at"), instant(row, "updated_at"), keys);
+    }
+
+    /**
+     * An estimate: the cadence of the last scheduled run for an interval, the clock for a cron. The scheduler skips
+     * a run that finds a trigger still in flight and spreads runs missed during a downtime, which this cannot know.
+     */
+    static Instant nextRun(TriggerConfig config, String zone, Instant lastScheduled) {
+        Instant now = Instant.now();
+        ZoneId z = ZoneId.of(zone);
+        if (config.intervalSeconds() != null && lastScheduled != null) {
+            long interval = config.intervalSeconds() * 1000L;
+            long behind = Math.max(0, java.time.Duration.between(lastScheduled, now).toMillis());
+            Instant next = lastScheduled.plusMillis((behind / interval + 1) * interval);
+            return config.allows(next, z) ? next : config.nextRun(next, z).orElse(null);
+        }
+        return config.nextRun(now, z).orElse(null);
     }
 
     private static Instant instant(Readable row, String column) {
@@ -108,10 +129,15 @@ class DeviceQueryController {
 
     /** {@code keys}: in the detail only; ids and validity, never a key. */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    /**
+     * {@code last_seen_at}: the device's last ack or capture; {@code next_run_at}: the next scheduled run, estimated
+     * (see {@link #nextRun}); whether it is connected now: {@code GET /v1/devices/connected}.
+     */
     record DeviceView(String deviceId, String friendlyName, String status, String timeZone, ConfigView config,
-                      Instant registeredAt, Instant updatedAt, List<KeyView> keys) {
+                      Instant lastSeenAt, Instant nextRunAt, Instant registeredAt, Instant updatedAt, List<KeyView> keys) {
         DeviceView withKeys(List<KeyView> k) {
-            return new DeviceView(deviceId, friendlyName, status, timeZone, config, registeredAt, updatedAt, k);
+            return new DeviceView(deviceId, friendlyName, status, timeZone, config, lastSeenAt, nextRunAt, registeredAt,
+                    updatedAt, k);
         }
     }
 

@@ -2,7 +2,7 @@ package io.vigil.query.session;
 
 import io.vigil.core.session.SessionId;
 import io.vigil.query.QuerySideProperties;
-import io.vigil.query.live.SessionChangeListener;
+import io.vigil.query.live.ChangeListener;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.http.codec.ServerSentEvent;
@@ -20,10 +20,10 @@ class SessionEventStream {
     private static final ServerSentEvent<EngineerSessionView> KEEP_ALIVE =
             ServerSentEvent.<EngineerSessionView>builder().comment("keep-alive").build();
     private final SessionViewReader reader;
-    private final SessionChangeListener listener;
+    private final ChangeListener listener;
     private final QuerySideProperties properties;
 
-    SessionEventStream(SessionViewReader reader, SessionChangeListener listener, QuerySideProperties properties) {
+    SessionEventStream(SessionViewReader reader, ChangeListener listener, QuerySideProperties properties) {
         this.reader = reader;
         this.listener = listener;
         this.properties = properties;
@@ -35,7 +35,7 @@ class SessionEventStream {
         // Changes are subscribed to before the re-read that follows, so a change committed after `first` was read
         // is seen either by that re-read or by a notification: never by neither.
         Flux<SessionRow> later = Flux.merge(
-                        listener.changes().filter(c -> c.equals(id.value()) || c.equals(SessionChangeListener.RESYNC)),
+                        listener.changes().filter(c -> c.equals(id.value()) || c.equals(ChangeListener.RESYNC)),
                         Mono.just(id.value()))
                 // A notification only says "re-read": while one read runs, the latest pending signal is enough.
                 .onBackpressureLatest()

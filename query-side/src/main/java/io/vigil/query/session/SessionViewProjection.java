@@ -27,7 +27,7 @@ import io.vigil.core.session.VmBooted;
 import io.vigil.core.session.VmCloned;
 import io.vigil.core.session.VmDestroyed;
 import io.vigil.core.session.VmIdReserved;
-import io.vigil.query.live.SessionChangeListener;
+import io.vigil.query.live.ChangeListener;
 import java.time.Instant;
 import java.util.Locale;
 import org.axonframework.config.ProcessingGroup;
@@ -216,7 +216,7 @@ public class SessionViewProjection {
 
     private void notifyIf(int rows, SessionId id) {
         if (rows > 0) {
-            jdbc.query("SELECT pg_notify(?, ?)", IGNORE, SessionChangeListener.CHANNEL, id.value());
+            jdbc.query("SELECT pg_notify(?, ?)", IGNORE, ChangeListener.SESSIONS, id.value());
         }
     }
 

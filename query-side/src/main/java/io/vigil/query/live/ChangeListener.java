@@ -21,7 +21,7 @@ import reactor.core.publisher.Sinks;
 import reactor.util.retry.Retry;
 
 /**
- * This instance's ear on {@code session_view}: one {@code LISTEN vigil_session} on a connection of its own,
+ * This instance's ear on the live views: one {@code LISTEN} on each change channel on a connection of its own,
  * shared by every live stream of the instance. The projection that changed a row may run on another instance
  * (a segment lives on one instance only), so live updates come from PostgreSQL, not from the local processor.
  * <p>
@@ -30,13 +30,16 @@ import reactor.util.retry.Retry;
  * so every (re)connect emits {@link #RESYNC}, on which subscribers re-read what they follow.
  */
 @Component
-public class SessionChangeListener implements SmartLifecycle {
-    /** The channel the projection notifies on; the payload is the session id. */
-    public static final String CHANNEL = "vigil_session";
+public class ChangeListener implements SmartLifecycle {
+    /** The channel the session projection notifies on; the payload is the session id. */
+    public static final String SESSIONS = "vigil_session";
+    /** The channel the trigger projection notifies on; the payload is the device id. */
+    public static final String TRIGGERS = "vigil_trigger";
+    private static final java.util.List<String> CHANNELS = java.util.List.of(SESSIONS, TRIGGERS);
     /** Emitted after each (re)connect: anything may have changed while nobody was listening. */
     public static final String RESYNC = "*";
-    public static final String APPLICATION_NAME = "vigil-session-listener";
-    private static final Logger log = LoggerFactory.getLogger(SessionChangeListener.class);
+    public static final String APPLICATION_NAME = "vigil-change-listener";
+    private static final Logger log = LoggerFactory.getLogger(ChangeListener.class);
     // The heartbeat makes a silently dead connection (no RST, e.g. a NAT dropping it) fail instead of hang.
     private static final Duration HEARTBEAT = Duration.ofSeconds(30);
 
@@ -45,16 +48,16 @@ public class SessionChangeListener implements SmartLifecycle {
     private final Duration reconnectMax;
     // Best effort: a subscriber without demand misses a signal instead of stalling every other stream; live
     // streams request unboundedly (they keep only the latest signal) so in practice nobody misses one.
-    private final Sinks.Many<String> changes = Sinks.many().multicast().directBestEffort();
+    private final Sinks.Many<Change> changes = Sinks.many().multicast().directBestEffort();
     private volatile Disposable running;
     private volatile boolean listening;
 
     @Autowired
-    public SessionChangeListener(R2dbcConnectionDetails details, QuerySideProperties properties) {
+    public ChangeListener(R2dbcConnectionDetails details, QuerySideProperties properties) {
         this(details.getConnectionFactoryOptions(), properties.listenerReconnectMin(), properties.listenerReconnectMax());
     }
 
-    public SessionChangeListener(ConnectionFactoryOptions options, Duration reconnectMin, Duration reconnectMax) {
+    public ChangeListener(ConnectionFactoryOptions options, Duration reconnectMin, Duration reconnectMax) {
         this.connections = new PostgresqlConnectionFactory(PostgresqlConnectionFactoryProvider.builder(options)
                 .applicationName(APPLICATION_NAME)
                 .tcpKeepAlive(true)
@@ -65,7 +68,12 @@ public class SessionChangeListener implements SmartLifecycle {
 
     /** Hot: ids of sessions whose view changed (after commit), and {@link #RESYNC} after each (re)connect. */
     public Flux<String> changes() {
-        return changes.asFlux();
+        return changes(SESSIONS);
+    }
+
+    /** Hot: the payloads notified on {@code channel} (after commit), and {@link #RESYNC} after each (re)connect. */
+    public Flux<String> changes(String channel) {
+        return changes.asFlux().filter(c -> c.channel() == null || c.channel().equals(channel)).map(Change::payload);
     }
 
     /** Whether the LISTEN is in place right now. */
@@ -81,11 +89,11 @@ public class SessionChangeListener implements SmartLifecycle {
         running = Flux.defer(this::listenOnce)
                 .doOnError(e -> {
                     listening = false;
-                    log.warn("LISTEN {} lost ({}); reconnecting", CHANNEL, e.toString());
+                    log.warn("LISTEN {} lost ({}); reconnecting", CHANNELS, e.toString());
                 })
                 // transientErrors: the back-off starts again from reconnectMin after a connection that worked
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, reconnectMin).maxBackoff(reconnectMax).transientErrors(true))
-                .subscribe(this::emit, e -> log.error("LISTEN {} gave up", CHANNEL, e));
+                .subscribe(this::emit, e -> log.error("LISTEN {} gave up", CHANNELS, e));
     }
 
     @Override
@@ -108,27 +116,28 @@ public class SessionChangeListener implements SmartLifecycle {
         return 0;
     }
 
-    private Flux<String> listenOnce() {
-        return Flux.usingWhen(connections.create(), this::listen, SessionChangeListener::close,
-                (connection, error) -> close(connection), SessionChangeListener::close);
+    private Flux<Change> listenOnce() {
+        return Flux.usingWhen(connections.create(), this::listen, ChangeListener::close,
+                (connection, error) -> close(connection), ChangeListener::close);
     }
 
-    private Flux<String> listen(PostgresqlConnection connection) {
+    private Flux<Change> listen(PostgresqlConnection connection) {
         // Subscribed before LISTEN runs, so no notification arriving right after it is dropped. It ends when the
         // connection closes: a failure to recover from, not a normal end.
-        Flux<String> notifications = connection.getNotifications()
-                .filter(n -> CHANNEL.equals(n.getName()))
-                .map(Notification::getParameter)
+        Flux<Change> notifications = connection.getNotifications()
+                .filter(n -> CHANNELS.contains(n.getName()))
+                .map(n -> new Change(n.getName(), n.getParameter()))
                 .concatWith(Mono.error(() -> new IllegalStateException("LISTEN connection closed")));
-        Mono<String> listen = execute(connection, "LISTEN " + CHANNEL)
+        Mono<Change> listen = Flux.fromIterable(CHANNELS).concatMap(channel -> execute(connection, "LISTEN " + channel))
+                .then()
                 .doOnSuccess(v -> {
                     listening = true;
-                    log.info("Listening on {} for session view changes", CHANNEL);
+                    log.info("Listening on {} for view changes", CHANNELS);
                 })
-                .thenReturn(RESYNC);
-        Flux<String> heartbeat = Flux.interval(HEARTBEAT)
+                .thenReturn(new Change(null, RESYNC));
+        Flux<Change> heartbeat = Flux.interval(HEARTBEAT)
                 .concatMap(i -> execute(connection, "SELECT 1").timeout(HEARTBEAT))
-                .thenMany(Flux.<String>empty());
+                .thenMany(Flux.<Change>empty());
         return Flux.merge(notifications, listen, heartbeat);
     }
 
@@ -140,7 +149,11 @@ public class SessionChangeListener implements SmartLifecycle {
         return connection.close().onErrorResume(e -> Mono.empty());
     }
 
-    private void emit(String sessionId) {
-        changes.tryEmitNext(sessionId);
+    private void emit(Change change) {
+        changes.tryEmitNext(change);
+    }
+
+    /** A notification; a null channel is the resync every channel's subscribers get. */
+    private record Change(String channel, String payload) {
     }
 }

@@ -19,21 +19,21 @@ import reactor.test.StepVerifier;
  * Live updates come from PostgreSQL, not from the processor that wrote the view: each listener here stands for
  * another query-side instance that runs no projection for the session, and still hears of the change.
  */
-class SessionChangeListenerTest extends QuerySideIntegrationTest {
+class ChangeListenerTest extends QuerySideIntegrationTest {
     private static final Duration HEARD_WITHIN = Duration.ofSeconds(20);
-    private final List<SessionChangeListener> started = new ArrayList<>();
+    private final List<ChangeListener> started = new ArrayList<>();
     @Autowired
     R2dbcConnectionDetails database;
 
     @AfterEach
     void stopListeners() {
-        started.forEach(SessionChangeListener::stop);
+        started.forEach(ChangeListener::stop);
     }
 
     @Test
     void every_instance_hears_of_a_change_projected_by_another() {
-        SessionChangeListener first = listening();
-        SessionChangeListener second = listening();
+        ChangeListener first = listening();
+        ChangeListener second = listening();
         SessionStory s = new SessionStory("alice");
 
         StepVerifier.create(Mono.zip(heard(first, s.id()), heard(second, s.id())))
@@ -44,22 +44,22 @@ class SessionChangeListenerTest extends QuerySideIntegrationTest {
 
     @Test
     void a_listener_whose_connection_is_killed_reconnects_and_asks_for_a_resync() {
-        SessionChangeListener listener = listening();
+        ChangeListener listener = listening();
         SessionStory s = new SessionStory("bob");
 
         StepVerifier.create(listener.changes()
-                        .filter(c -> c.equals(s.id()) || c.equals(SessionChangeListener.RESYNC))
+                        .filter(c -> c.equals(s.id()) || c.equals(ChangeListener.RESYNC))
                         .take(2))
                 .then(this::killListenerConnections)
-                .expectNext(SessionChangeListener.RESYNC)
+                .expectNext(ChangeListener.RESYNC)
                 .then(() -> publish(s.requested()))
                 .expectNext(s.id())
                 .expectComplete()
                 .verify(HEARD_WITHIN);
     }
 
-    private SessionChangeListener listening() {
-        var listener = new SessionChangeListener(database.getConnectionFactoryOptions(), Duration.ofMillis(100),
+    private ChangeListener listening() {
+        var listener = new ChangeListener(database.getConnectionFactoryOptions(), Duration.ofMillis(100),
                 Duration.ofSeconds(1));
         started.add(listener);
         listener.start();
@@ -67,7 +67,7 @@ class SessionChangeListenerTest extends QuerySideIntegrationTest {
         return listener;
     }
 
-    private static Mono<String> heard(SessionChangeListener listener, String sessionId) {
+    private static Mono<String> heard(ChangeListener listener, String sessionId) {
         return listener.changes().filter(sessionId::equals).next().timeout(HEARD_WITHIN);
     }
 
@@ -75,7 +75,7 @@ class SessionChangeListenerTest extends QuerySideIntegrationTest {
         List<Boolean> killed = jdbc.queryForList("""
                         SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                         WHERE application_name = ? AND datname = current_database()""",
-                Boolean.class, SessionChangeListener.APPLICATION_NAME);
+                Boolean.class, ChangeListener.APPLICATION_NAME);
         assertThat(killed).isNotEmpty().containsOnly(true);
     }
 }
