@@ -154,6 +154,57 @@ class TriggerSchedulerTest extends LocalRunTest {
     }
 
     @Test
+    void concurrent_and_repeated_acks_of_a_fleet_record_each_step_once_in_order() throws Exception {
+        List<String> ids = IntStream.range(0, 120).mapToObj(i -> String.format("ACK_%03d", i)).toList();
+        ids.forEach(id -> device(id, Map.of("enabled", true, "interval_seconds", 3600)));
+        jdbc.update("UPDATE device_registry SET next_run_at = now() WHERE device_id LIKE 'ACK\\_%'");
+        while (scheduler.runOnce() > 0) {
+            // fire them all
+        }
+        List<Map<String, Object>> inFlight = jdbc.queryForList(
+                "SELECT trigger_id, device_id FROM trigger_inflight WHERE device_id LIKE 'ACK\\_%'");
+        assertThat(inFlight).hasSize(120);
+
+        // every device acks three times, from three threads at once, while the sends are recorded too
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        for (int copy = 0; copy < 3; copy++) {
+            done.add(pool.submit(() -> {
+                start.await();
+                List<java.util.concurrent.CompletableFuture<?>> acks = new ArrayList<>();
+                for (Map<String, Object> t : inFlight) {
+                    TriggerId trigger = new TriggerId((String) t.get("trigger_id"));
+                    acks.add(steps.submit(new TriggerSteps.Sent(trigger, "mqtt")));
+                    acks.add(steps.submit(new TriggerSteps.Ack(trigger, new DeviceId((String) t.get("device_id")), true, null)));
+                }
+                for (var ack : acks) {
+                    ack.get();
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+
+        List<Map<String, Object>> streams = jdbc.queryForList("""
+                        SELECT aggregateidentifier, string_agg(substring(payloadtype from '[A-Za-z]+$'), ',' ORDER BY sequencenumber) AS types,
+                               max(sequencenumber) + 1 = count(*) AS contiguous
+                        FROM domainevententry WHERE aggregateidentifier IN (SELECT trigger_id FROM trigger_inflight
+                            WHERE device_id LIKE 'ACK\\_%') GROUP BY aggregateidentifier""");
+        assertThat(streams).hasSize(120).allSatisfy(stream -> {
+            assertThat((Boolean) stream.get("contiguous")).isTrue();
+            assertThat((String) stream.get("types")).isIn("TriggerCreated,TriggerSent,TriggerDelivered",
+                    "TriggerCreated,TriggerDelivered");
+        });
+        assertThat(jdbc.queryForList("SELECT DISTINCT state FROM trigger_inflight WHERE device_id LIKE 'ACK\\_%'",
+                String.class)).containsExactly("DELIVERED");
+    }
+
+    @Test
     void runs_missed_during_a_downtime_coalesce_into_one_trigger() throws Exception {
         device("DOWN_CAM", Map.of("enabled", true, "interval_seconds", 10));
         jdbc.update("UPDATE device_registry SET next_run_at = now() - interval '3 hours' WHERE device_id = 'DOWN_CAM'");
