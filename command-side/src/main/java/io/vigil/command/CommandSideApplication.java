@@ -7,6 +7,9 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 @SpringBootApplication
 public class CommandSideApplication {
     public static void main(String[] args) {
-        SpringApplication.run(CommandSideApplication.class, args);
+        SpringApplication app = new SpringApplication(CommandSideApplication.class);
+        // HiveMQ CE's jar carries a logback.xml that would otherwise replace Spring Boot's console format
+        app.setDefaultProperties(java.util.Map.of("logging.config", "classpath:io/vigil/platform/logback.xml"));
+        app.run(args);
     }
 }

@@ -54,7 +54,12 @@ final class EmbeddedServices implements AutoCloseable {
 
     /** A signing key kept beside the data, so tokens stay valid across restarts of the local run. */
     String jwtSecret() throws IOException {
-        Path file = home.resolve("jwt-secret");
+        return secret("jwt-secret");
+    }
+
+    /** A random secret kept in {@code vigil.home}, so that it stays the same across restarts of the local run. */
+    String secret(String name) throws IOException {
+        Path file = home.resolve(name);
         if (Files.exists(file)) {
             return Files.readString(file).trim();
         }

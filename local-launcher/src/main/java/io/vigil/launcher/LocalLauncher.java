@@ -55,6 +55,13 @@ public final class LocalLauncher {
         if (!given.containsProperty("vigil.redis.uri")) {
             local.put("vigil.redis.uri", embedded.startRedis());
         }
+        if (!given.containsProperty("vigil.mqtt.url")) {
+            // the device channel's broker in this process, on 1884 so that it never meets a broker on 1883;
+            // devices log in with their id and key, the cloud with a secret kept beside the database
+            local.put("vigil.mqtt.embedded-broker.enabled", "true");
+            local.put("vigil.mqtt.embedded-broker.data-dir", home.resolve("mqtt").toString());
+            local.put("vigil.mqtt.password", embedded.secret("mqtt-secret"));
+        }
         ProxmoxSimulator proxmox = null;
         GuacamoleSimulator guacamole = null;
         if (!given.containsProperty("vigil.proxmox.base-url")) {
@@ -99,10 +106,11 @@ public final class LocalLauncher {
         // after command-line arguments and environment variables, before the services' own defaults
         app.addInitializers(context -> context.getEnvironment().getPropertySources()
                 .addLast(new MapPropertySource("vigil-local-run", local)));
-        ConfigurableApplicationContext context = app.run(args);
         ProxmoxSimulator finalProxmox = proxmox;
         GuacamoleSimulator finalGuacamole = guacamole;
-        context.addApplicationListener((org.springframework.context.ApplicationListener<org.springframework.context.event.ContextClosedEvent>) e -> {
+        // after the context has closed (its lifecycle beans stopped), not on ContextClosedEvent, which comes first:
+        // the database and the simulators must outlive every processor, saga and the broker's sessions
+        SpringApplication.getShutdownHandlers().add(() -> {
             if (finalProxmox != null) {
                 finalProxmox.close();
             }
@@ -115,6 +123,7 @@ public final class LocalLauncher {
                 log.warn("Could not stop embedded services cleanly", ex);
             }
         });
+        ConfigurableApplicationContext context = app.run(args);
         log.info("Vigil is up: API on http://localhost:{} — get a token with POST /api/v1/dev/tokens",
                 context.getEnvironment().getProperty("local.server.port", "8080"));
     }

@@ -34,6 +34,8 @@ final class Simulated {
         registry.add("spring.datasource.hikari.minimum-idle", () -> "2");
         registry.add("spring.r2dbc.pool.initial-size", () -> "1");
         registry.add("spring.r2dbc.pool.max-size", () -> "5");
+        // no broker unless a test starts or finds one (MqttBroker)
+        registry.add("vigil.mqtt.enabled", () -> "false");
     }
 
     /**
