@@ -79,6 +79,13 @@ public class CommandSideConfiguration {
                 .execute((instance, context) -> sweep.sweep());
     }
 
+    /** Closed triggers out of the event store, one instance of the cluster at a time. */
+    @Bean
+    RecurringTask<Void> triggerArchiveTask(TriggerProperties properties, io.vigil.command.trigger.TriggerArchiver archiver) {
+        return Tasks.recurring("vigil-trigger-archive", Schedules.fixedDelay(properties.archive().every()))
+                .execute((instance, context) -> archiver.run());
+    }
+
     /** Proxmox → Redis → every instance's memory: one refresh at a time across the cluster, never on a request path. */
     @Bean
     RecurringTask<Void> nodeStatusRefreshTask(@org.springframework.beans.factory.annotation.Value(

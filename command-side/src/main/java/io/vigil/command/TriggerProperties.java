@@ -20,6 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param presenceRefresh how often an instance tells the others its device connections are still open
  * @param presenceTimeout a connection whose instance has not refreshed it for this long is gone (the instance died)
  * @param schedule        the scheduler of devices' own runs
+ * @param archive         how long closed triggers stay in the event store, and their archive after it
  */
 @ConfigurationProperties("vigil.triggers")
 public record TriggerProperties(@DefaultValue("120s") Duration manualTtl,
@@ -31,12 +32,25 @@ public record TriggerProperties(@DefaultValue("120s") Duration manualTtl,
                                 @DefaultValue("30s") Duration keepAlive,
                                 @DefaultValue("20s") Duration presenceRefresh,
                                 @DefaultValue("60s") Duration presenceTimeout,
-                                @DefaultValue Schedule schedule) {
+                                @DefaultValue Schedule schedule,
+                                @DefaultValue Archive archive) {
     public TriggerProperties {
         if (jitter < 0 || jitter >= 1) {
             throw new IllegalArgumentException("vigil.triggers.jitter must be in [0, 1), was " + jitter);
         }
         resendDelays = List.copyOf(resendDelays);
+    }
+
+    /**
+     * @param after     a closed trigger's events leave the event store this long after it was issued (0: never)
+     * @param keep      an archived day is dropped this long after it (0: never)
+     * @param every     how often the archiver runs (one instance of the cluster at a time)
+     * @param batchSize how many triggers one archiving transaction moves
+     */
+    public record Archive(@DefaultValue("7d") Duration after,
+                          @DefaultValue("90d") Duration keep,
+                          @DefaultValue("1h") Duration every,
+                          @DefaultValue("2000") int batchSize) {
     }
 
     /**

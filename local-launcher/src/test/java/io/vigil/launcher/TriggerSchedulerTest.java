@@ -3,6 +3,8 @@ package io.vigil.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vigil.command.TriggerProperties;
+import io.vigil.command.trigger.TriggerArchiver;
 import io.vigil.command.trigger.TriggerScheduler;
 import io.vigil.command.trigger.TriggerSteps;
 import io.vigil.core.OrgId;
@@ -13,6 +15,7 @@ import io.vigil.simulators.guacamole.GuacamoleSimConfig;
 import io.vigil.simulators.guacamole.GuacamoleSimulator;
 import io.vigil.simulators.proxmox.ProxmoxSimConfig;
 import io.vigil.simulators.proxmox.ProxmoxSimulator;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -202,6 +205,50 @@ class TriggerSchedulerTest extends LocalRunTest {
         });
         assertThat(jdbc.queryForList("SELECT DISTINCT state FROM trigger_inflight WHERE device_id LIKE 'ACK\\_%'",
                 String.class)).containsExactly("DELIVERED");
+    }
+
+    @Test
+    void closed_triggers_leave_the_event_store_after_its_window_and_archived_days_are_dropped_whole() throws Exception {
+        List<String> ids = IntStream.range(0, 30).mapToObj(i -> String.format("ARCH_%02d", i)).toList();
+        ids.forEach(id -> device(id, Map.of("enabled", true, "interval_seconds", 3600)));
+        jdbc.update("UPDATE device_registry SET next_run_at = now() WHERE device_id LIKE 'ARCH\\_%'");
+        while (scheduler.runOnce() > 0) {
+            // fire them all
+        }
+        List<Map<String, Object>> fired = jdbc.queryForList(
+                "SELECT trigger_id, device_id FROM trigger_inflight WHERE device_id LIKE 'ARCH\\_%' ORDER BY device_id");
+        // 20 end (executed or expired), 10 stay open
+        for (int i = 0; i < 20; i++) {
+            TriggerId t = new TriggerId((String) fired.get(i).get("trigger_id"));
+            (i % 2 == 0 ? steps.submit(new TriggerSteps.Executed(t, new DeviceId((String) fired.get(i).get("device_id"))))
+                    : steps.submit(new TriggerSteps.Expire(t))).get();
+        }
+        String[] all = fired.stream().map(f -> (String) f.get("trigger_id")).toArray(String[]::new);
+        TriggerProperties.Archive settings = new TriggerProperties.Archive(Duration.ofDays(7), Duration.ofDays(90),
+                Duration.ofHours(1), 7);
+        var transactions = new org.springframework.transaction.support.TransactionTemplate(
+                context.getBean(org.springframework.transaction.PlatformTransactionManager.class));
+
+        assertThat(new TriggerArchiver(jdbc, transactions, settings, Clock.systemUTC()).run()).isZero();
+        TriggerArchiver eightDaysOn = new TriggerArchiver(jdbc, transactions, settings,
+                Clock.offset(Clock.systemUTC(), Duration.ofDays(8)));
+        assertThat(eightDaysOn.run()).isGreaterThanOrEqualTo(20);
+
+        assertThat(jdbc.queryForObject("SELECT count(DISTINCT aggregateidentifier) FROM domainevententry"
+                + " WHERE aggregateidentifier = ANY(?)", Long.class, (Object) all)).isEqualTo(10);
+        assertThat(jdbc.queryForObject("SELECT count(DISTINCT aggregateidentifier) FROM trigger_event_archive"
+                + " WHERE aggregateidentifier = ANY(?)", Long.class, (Object) all)).isEqualTo(20);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM trigger_event_archive WHERE aggregateidentifier = ?",
+                Long.class, all[0])).isEqualTo(2);
+        // a late report about an archived trigger is about nothing the system still holds
+        assertThat(steps.submit(new TriggerSteps.Ack(new TriggerId(all[0]),
+                new DeviceId((String) fired.get(0).get("device_id")), true, null)))
+                .failsWithin(Duration.ofSeconds(10));
+
+        assertThat(new TriggerArchiver(jdbc, transactions, settings,
+                Clock.offset(Clock.systemUTC(), Duration.ofDays(100))).run()).isEqualTo(0);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM trigger_event_archive WHERE aggregateidentifier = ANY(?)",
+                Long.class, (Object) all)).isZero();
     }
 
     @Test

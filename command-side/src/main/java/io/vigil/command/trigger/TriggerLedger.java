@@ -95,8 +95,12 @@ public class TriggerLedger {
         ended(e.triggerId().value());
     }
 
+    /** Out of flight, and queued for the archive (by issue time, which the closed list keeps from here). */
     private void ended(String triggerId) {
-        jdbc.update("DELETE FROM trigger_inflight WHERE trigger_id = ?", triggerId);
+        jdbc.update("""
+                        WITH gone AS (DELETE FROM trigger_inflight WHERE trigger_id = ? RETURNING trigger_id, issued_at)
+                        INSERT INTO trigger_closed (trigger_id, issued_at) SELECT trigger_id, issued_at FROM gone
+                        ON CONFLICT (trigger_id) DO NOTHING""", triggerId);
     }
 
     /** The device's commands still to be acknowledged (pending or sent, not expired), oldest first. */
