@@ -18,20 +18,25 @@ import java.util.Set;
 record Options(Set<Integer> parts, List<Integer> appendCallers, Duration appendDuration, Duration warmup,
                Duration shortWarmup, int sessions, int sseProbes, Duration pollInterval, int burst, int connections,
                Duration readDuration, Duration readWarmup, boolean profile, int idleSessions, int resumeSessions,
-               List<Integer> resumeLatenciesMs, int idleBurst, int suspendMs, int endSessions) {
+               List<Integer> resumeLatenciesMs, int idleBurst, int suspendMs, int endSessions, List<Integer> fleetSizes,
+               Duration fleetInterval, Duration fleetWindow) {
 
     static final Set<Integer> HIBERNATION_PARTS = Set.of(5, 6, 7);
     static final Set<Integer> CLUSTER_PARTS = Set.of(8);
+    /** Part 9 runs only when asked for: it takes a quarter of an hour and most of the machine's memory. */
+    static final Set<Integer> FLEET_PARTS = Set.of(9);
     private static final String KNOWN = "--parts=1,2,3,4,5,6,7 --quick --sessions=N --burst=N --connections=N --duration=S"
             + " --append-duration=S --warmup=S --read-warmup=S --no-profile --idle-sessions=N --resume-sessions=N"
-            + " --resume-latencies=MS,MS --idle-burst=N --suspend-ms=MS --end-sessions=N";
+            + " --resume-latencies=MS,MS --idle-burst=N --suspend-ms=MS --end-sessions=N --fleet=N,N --fleet-interval=S"
+            + " --fleet-window=S";
 
     boolean anyOf(Set<Integer> which) {
         return parts.stream().anyMatch(which::contains);
     }
 
     boolean anyClassic() {
-        return parts.stream().anyMatch(p -> !HIBERNATION_PARTS.contains(p) && !CLUSTER_PARTS.contains(p));
+        return parts.stream().anyMatch(p -> !HIBERNATION_PARTS.contains(p) && !CLUSTER_PARTS.contains(p)
+                && !FLEET_PARTS.contains(p));
     }
 
     String describe() {
@@ -41,7 +46,8 @@ record Options(Set<Integer> parts, List<Integer> appendCallers, Duration appendD
                 + (profile ? ", then a profiled run" : "") + "; part 5: " + idleSessions + " sessions; part 6: "
                 + resumeSessions + " resumes at each resume latency " + resumeLatenciesMs + " ms; part 7: " + idleBurst
                 + " idle at once; suspend latency " + suspendMs + " ms; part 8: " + endSessions
-                + " sessions ended under faults";
+                + " sessions ended under faults; part 9: fleets of " + fleetSizes + " devices at "
+                + fleetInterval.toSeconds() + " s, " + fleetWindow.toSeconds() + " s measured each";
     }
 
     static Options parse(String[] args) {
@@ -61,6 +67,9 @@ record Options(Set<Integer> parts, List<Integer> appendCallers, Duration appendD
         int idleBurst = 100;
         int suspendMs = 200;
         Integer endSessions = null;
+        List<Integer> fleet = List.of(1000, 5000, 10000, 25000);
+        int fleetInterval = 60;
+        Integer fleetWindow = null;
         for (String raw : args) {
             for (String arg : raw.trim().split("\\s+")) {
                 if (arg.isBlank()) {
@@ -72,13 +81,13 @@ record Options(Set<Integer> parts, List<Integer> appendCallers, Duration appendD
                     case "--help", "-h" -> throw new IllegalArgumentException("arguments: " + KNOWN
                             + " (parts: 1 append throughput, 2 request to active, 3 burst, 4 query throughput,"
                             + " 5 idle threshold to hibernated, 6 resume time, 7 many sessions idle at once,"
-                            + " 8 sessions ended at any moment under faults;"
+                            + " 8 sessions ended at any moment under faults, 9 a fleet of cameras (only when asked for);"
                             + " see docs/benchmarks.md)");
                     case "--parts" -> {
                         parts.clear();
                         Arrays.stream(value.split(",")).map(String::trim).map(Integer::parseInt).forEach(parts::add);
-                        if (parts.stream().anyMatch(p -> p < 1 || p > 8)) {
-                            throw new IllegalArgumentException("parts are 1 to 8: " + value);
+                        if (parts.stream().anyMatch(p -> p < 1 || p > 9)) {
+                            throw new IllegalArgumentException("parts are 1 to 9: " + value);
                         }
                     }
                     case "--quick" -> quick = true;
@@ -97,6 +106,9 @@ record Options(Set<Integer> parts, List<Integer> appendCallers, Duration appendD
                     case "--idle-burst" -> idleBurst = Integer.parseInt(value);
                     case "--suspend-ms" -> suspendMs = Integer.parseInt(value);
                     case "--end-sessions" -> endSessions = Integer.parseInt(value);
+                    case "--fleet" -> fleet = Arrays.stream(value.split(",")).map(String::trim).map(Integer::parseInt).toList();
+                    case "--fleet-interval" -> fleetInterval = Integer.parseInt(value);
+                    case "--fleet-window" -> fleetWindow = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("unknown argument " + arg + " (known: " + KNOWN + ")");
                 }
             }
@@ -115,6 +127,8 @@ record Options(Set<Integer> parts, List<Integer> appendCallers, Duration appendD
                 profile,
                 idleSessions != null ? idleSessions : quick ? 10 : 30,
                 resumeSessions != null ? resumeSessions : quick ? 5 : 20,
-                resumeLatencies, idleBurst, suspendMs, endSessions != null ? endSessions : quick ? 50 : 200);
+                resumeLatencies, idleBurst, suspendMs, endSessions != null ? endSessions : quick ? 50 : 200,
+                quick ? List.of(200) : fleet, Duration.ofSeconds(fleetInterval),
+                Duration.ofSeconds(fleetWindow != null ? fleetWindow : quick ? 20 : fleetInterval));
     }
 }
