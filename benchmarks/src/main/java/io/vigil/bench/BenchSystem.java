@@ -118,7 +118,9 @@ final class BenchSystem implements AutoCloseable {
         // Logging is set up before initializers run, so its levels go in as default properties. INFO from
         // every processor and pool would drown the figures; warnings and errors still show.
         ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchApplication.class)
-                .properties(Map.of("logging.level.root", "WARN"))
+                .properties(Map.of("logging.level.root", "WARN",
+                        // HiveMQ CE's jar carries a logback.xml that would otherwise replace Spring Boot's format
+                        "logging.config", "classpath:io/vigil/platform/logback.xml"))
                 .initializers(ctx -> ctx.getEnvironment().getPropertySources()
                         .addLast(new MapPropertySource("vigil-bench", p)))
                 .run();

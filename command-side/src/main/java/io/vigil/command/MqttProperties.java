@@ -42,7 +42,8 @@ public record MqttProperties(@DefaultValue("true") boolean enabled,
      * @param enabled  start the broker in this process
      * @param host     the address it listens on (loopback unless devices on the network must reach it)
      * @param port     its port: 1884, so it never collides with a broker the machine already runs on 1883
-     * @param dataDir  where it keeps persistent sessions and queued messages; unset, a temporary directory
+     * @param dataDir  where it keeps persistent sessions and queued messages (on disk); unset, in memory: a restart
+     *                 of the process loses them, and the cloud's re-sends make up for it
      * @param sessionExpiry the longest session expiry the broker grants a device (its queued commands live as long)
      */
     public record EmbeddedBroker(@DefaultValue("false") boolean enabled,

@@ -44,6 +44,7 @@ class DeviceCommandsTest extends LocalRunTest {
     static void properties(DynamicPropertyRegistry registry) {
         Simulated.register(registry, proxmox, guacamole);
         registry.add("vigil.triggers.manual-ttl", () -> "8s");
+        registry.add("vigil.triggers.presence-refresh", () -> "500ms");
     }
 
     @AfterAll
@@ -203,6 +204,37 @@ class DeviceCommandsTest extends LocalRunTest {
     private List<Map<String, Object>> triggers(String auth, String device, String query) {
         return http.get().uri("/api/v1/devices/" + device + "/triggers" + query).header("Authorization", auth).exchange()
                 .expectStatus().isOk().returnResult(JSON_LIST).getResponseBody().blockFirst();
+    }
+
+    @Test
+    void a_stream_opened_with_a_key_that_is_revoked_is_closed() {
+        String key = device("acme", "REVOKED_CAM");
+        Listening cam = listen("REVOKED_CAM", key);
+        await().atMost(Duration.ofSeconds(10)).until(() -> connected("acme").contains("REVOKED_CAM"));
+        Map<String, Object> device = http.get().uri("/api/v1/devices/REVOKED_CAM").header("Authorization",
+                person("acme", Role.ADMIN)).exchange().expectBody(JSON).returnResult().getResponseBody();
+        String keyId = (String) ((Map<?, ?>) ((List<?>) device.get("keys")).get(0)).get("key_id");
+        http.delete().uri("/api/v1/devices/REVOKED_CAM/keys/" + keyId).header("Authorization", person("acme", Role.ADMIN))
+                .exchange().expectStatus().isNoContent();
+        await().atMost(Duration.ofSeconds(10)).until(() -> cam.connection().isDisposed() || !connected("acme")
+                .contains("REVOKED_CAM"));
+        assertThat(connected("acme")).doesNotContain("REVOKED_CAM");
+    }
+
+    @Test
+    void only_people_of_the_organisation_with_a_role_that_may_trigger_do() {
+        device("acme", "ROLE_CAM");
+        http.post().uri("/v1/devices/ROLE_CAM/trigger").header("Authorization", person("acme", Role.AUDITOR))
+                .exchange().expectStatus().isForbidden();
+        http.get().uri("/api/v1/devices/ROLE_CAM").header("Authorization", person("acme", Role.AUDITOR))
+                .exchange().expectStatus().isOk();
+        String agent = "Bearer " + tokens.issueForSession("01JD0000000000000000000000", java.time.Instant.now()
+                .plusSeconds(600)).token();
+        http.get().uri("/api/v1/devices").header("Authorization", agent).exchange().expectStatus().isForbidden();
+        http.get().uri("/v1/devices/connected").header("Authorization", agent).exchange().expectStatus().isForbidden();
+        http.post().uri("/api/v1/devices").header("Authorization", person("acme", Role.ADMIN))
+                .bodyValue(Map.of("device_id", "vigil-cloud")).exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.code").isEqualTo("invalid_device_id");
     }
 
     @Test

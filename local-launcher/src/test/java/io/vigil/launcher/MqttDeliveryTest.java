@@ -92,6 +92,15 @@ class MqttDeliveryTest extends LocalRunTest {
     }
 
     @Test
+    void a_command_nobody_subscribed_to_is_not_counted_as_sent() throws Exception {
+        device("SILENT_CAM");
+        String triggerId = trigger("SILENT_CAM");
+        // the broker acknowledged the publish with "no matching subscribers": nothing went out to the device
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                .until(() -> eventTypes(triggerId).equals(List.of("TriggerCreated")));
+    }
+
+    @Test
     void a_device_away_gets_its_commands_when_it_returns() throws Exception {
         try (MqttDevice cam = new MqttDevice(broker, "AWAY_CAM", device("AWAY_CAM")).connect()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> connected().contains("AWAY_CAM"));

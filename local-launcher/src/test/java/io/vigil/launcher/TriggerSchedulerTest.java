@@ -252,6 +252,30 @@ class TriggerSchedulerTest extends LocalRunTest {
     }
 
     @Test
+    void a_run_that_meets_its_previous_trigger_at_the_end_of_its_life_expires_it_and_fires() throws Exception {
+        device("LIFE_CAM", Map.of("enabled", true, "interval_seconds", 3600));
+        jdbc.update("UPDATE device_registry SET next_run_at = now() WHERE device_id = 'LIFE_CAM'");
+        while (scheduler.runOnce() > 0) {
+            // fire
+        }
+        String first = jdbc.queryForObject("SELECT trigger_id FROM trigger_inflight WHERE device_id = 'LIFE_CAM'", String.class);
+        steps.submit(new TriggerSteps.Ack(new TriggerId(first), new DeviceId("LIFE_CAM"), true, null)).get();
+        // delivered, no capture came, and its time is up just as the next run is due (a scheduled trigger lives
+        // until the next run): the run expires it in the same batch rather than skipping
+        jdbc.update("UPDATE trigger_inflight SET expires_at = now() - interval '10 milliseconds' WHERE trigger_id = ?", first);
+        jdbc.update("UPDATE device_registry SET next_run_at = now() WHERE device_id = 'LIFE_CAM'");
+        while (scheduler.runOnce() > 0) {
+            // fire again
+        }
+        assertThat(jdbc.queryForList("SELECT substring(payloadtype from '[A-Za-z]+$') FROM domainevententry"
+                + " WHERE aggregateidentifier = ? ORDER BY sequencenumber", String.class, first))
+                .containsExactly("TriggerCreated", "TriggerDelivered", "TriggerExpired");
+        assertThat(scheduledTriggers("LIFE_CAM")).hasSize(2).startsWith(first);
+        assertThat(jdbc.queryForObject("SELECT trigger_id FROM trigger_inflight WHERE device_id = 'LIFE_CAM'", String.class))
+                .isNotEqualTo(first);
+    }
+
+    @Test
     void runs_missed_during_a_downtime_coalesce_into_one_trigger() throws Exception {
         device("DOWN_CAM", Map.of("enabled", true, "interval_seconds", 10));
         jdbc.update("UPDATE device_registry SET next_run_at = now() - interval '3 hours' WHERE device_id = 'DOWN_CAM'");

@@ -2,6 +2,7 @@ package io.vigil.command.device;
 
 import io.vigil.command.CommandDispatcher;
 import io.vigil.command.DeviceProperties;
+import io.vigil.command.MqttProperties;
 import io.vigil.core.DomainException;
 import io.vigil.core.OrgId;
 import io.vigil.core.device.ChangeDevice;
@@ -45,11 +46,13 @@ import reactor.core.publisher.Mono;
 class DeviceController {
     private final CommandDispatcher dispatcher;
     private final DeviceProperties properties;
+    private final MqttProperties mqtt;
     private final Clock clock;
 
-    DeviceController(CommandDispatcher dispatcher, DeviceProperties properties) {
+    DeviceController(CommandDispatcher dispatcher, DeviceProperties properties, MqttProperties mqtt) {
         this.dispatcher = dispatcher;
         this.properties = properties;
+        this.mqtt = mqtt;
         this.clock = Clock.systemUTC();
     }
 
@@ -58,6 +61,10 @@ class DeviceController {
                                                     @AuthenticationPrincipal Jwt jwt, ServerWebExchange exchange) {
         RegisterBody b = required(body);
         DeviceId id = new DeviceId(b.deviceId());
+        if (id.value().equalsIgnoreCase(mqtt.username())) {
+            throw DomainException.invalid("invalid_device_id", "device_id '" + id + "' is reserved: it is the cloud's own"
+                    + " MQTT user name");
+        }
         OrgId org = CurrentUser.org(jwt);
         String zone = b.timeZone() != null ? b.timeZone() : properties.defaultTimeZone();
         TriggerConfig trigger = b.config() == null || b.config().trigger() == null ? TriggerConfig.DISABLED

@@ -45,7 +45,7 @@ public class DeviceRegistry {
                         WHERE k.key_hash = ? AND k.revoked_at IS NULL AND (k.valid_until IS NULL OR k.valid_until > now())
                           AND d.status <> 'SUSPENDED'""",
                 (rs, i) -> new AuthenticatedDevice(rs.getString(1), rs.getString(2),
-                        DeviceStatus.valueOf(rs.getString(3))), presentedKeyHash).stream().findFirst();
+                        DeviceStatus.valueOf(rs.getString(3)), presentedKeyHash), presentedKeyHash).stream().findFirst();
     }
 
     @EventHandler
@@ -109,7 +109,7 @@ public class DeviceRegistry {
         return at.atOffset(ZoneOffset.UTC);
     }
 
-    /** A device that proved who it is with one of its keys. */
-    public record AuthenticatedDevice(String deviceId, String org, DeviceStatus status) {
+    /** A device that proved who it is with one of its keys ({@code keyHash}: which one). */
+    public record AuthenticatedDevice(String deviceId, String org, DeviceStatus status, String keyHash) {
     }
 }

@@ -6,6 +6,8 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import io.vigil.command.MqttProperties;
 import io.vigil.command.trigger.CommandPublisher;
 import io.vigil.command.trigger.TriggerLedger;
@@ -24,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -178,6 +181,9 @@ public class MqttDeviceChannel implements CommandPublisher, SmartLifecycle {
                             // not lost: it is re-sent on the trigger's next re-send, or when the device comes online
                             log.debug("Command {} to {} not accepted by the broker: {}", command.triggerId(),
                                     command.deviceId(), error.toString());
+                        } else if (noSubscriber(result)) {
+                            // the device is neither connected nor holding a session: nothing went out to it
+                            log.debug("Command {}: no subscriber for {}", command.triggerId(), command.deviceId());
                         } else {
                             published.incrementAndGet();
                             if (command.state() == TriggerState.PENDING) {
@@ -228,7 +234,7 @@ public class MqttDeviceChannel implements CommandPublisher, SmartLifecycle {
         var step = new TriggerSteps.Ack(new TriggerId(triggerId), new DeviceId(deviceId), status.equals("received"),
                 body.path("reason").asString(null));
         steps.submit(step).whenComplete((state, e) -> {
-            if (e != null && !(rootCause(e) instanceof DomainException)) {
+            if (e != null && !final_(rootCause(e))) {
                 // not acknowledged to the broker: it delivers the ack again (to this or another instance)
                 log.warn("Ack of {} by {} not applied yet: {}", triggerId, deviceId, e.toString());
                 return;
@@ -261,6 +267,20 @@ public class MqttDeviceChannel implements CommandPublisher, SmartLifecycle {
 
     private void seen(String deviceId) {
         jdbc.update("UPDATE device_registry SET last_seen_at = now() WHERE device_id = ?", deviceId);
+    }
+
+    /**
+     * A refusal that a second delivery would only repeat (another device's trigger, a trigger that does not exist
+     * or was archived, a malformed id): the ack is acknowledged to the broker, or it would come back forever.
+     */
+    private static boolean final_(Throwable cause) {
+        return cause instanceof DomainException || cause instanceof AggregateNotFoundException
+                || cause instanceof IllegalArgumentException;
+    }
+
+    private static boolean noSubscriber(Mqtt5PublishResult result) {
+        return result instanceof Mqtt5PublishResult.Mqtt5Qos1Result qos1
+                && qos1.getPubAck().getReasonCode() == Mqtt5PubAckReasonCode.NO_MATCHING_SUBSCRIBERS;
     }
 
     private static Throwable rootCause(Throwable e) {

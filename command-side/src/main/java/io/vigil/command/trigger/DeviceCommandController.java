@@ -88,7 +88,7 @@ class DeviceCommandController {
     @GetMapping(path = "/{id}/commands", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<Map<String, Object>>> commands(@PathVariable String id, ServerWebExchange exchange) {
         return authentication.authenticate(exchange.getRequest(), id)
-                .flatMapMany(device -> streams.open(device.deviceId(), device.org()));
+                .flatMapMany(device -> streams.open(device));
     }
 
     /** {@code {"status": "received" | "failed", "reason"?}}; no body means received. Answers the trigger's state. */

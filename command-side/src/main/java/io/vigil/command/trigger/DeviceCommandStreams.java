@@ -1,6 +1,7 @@
 package io.vigil.command.trigger;
 
 import io.vigil.command.TriggerProperties;
+import io.vigil.command.device.DeviceRegistry;
 import io.vigil.core.trigger.TriggerId;
 import io.vigil.core.trigger.TriggerState;
 import java.sql.Connection;
@@ -39,6 +40,7 @@ public class DeviceCommandStreams implements SmartLifecycle {
     private final DataSource dataSource;
     private final TriggerSteps steps;
     private final TriggerLedger ledger;
+    private final DeviceRegistry registry;
     private final TriggerProperties properties;
     private final String instanceId = UUID.randomUUID().toString();
     private final Map<String, Set<Stream>> local = new ConcurrentHashMap<>();
@@ -47,8 +49,9 @@ public class DeviceCommandStreams implements SmartLifecycle {
     private volatile boolean running;
 
     public DeviceCommandStreams(JdbcTemplate jdbc, DataSource dataSource, TriggerSteps steps, TriggerLedger ledger,
-                                TriggerProperties properties) {
+                                DeviceRegistry registry, TriggerProperties properties) {
         this.ledger = ledger;
+        this.registry = registry;
         this.jdbc = jdbc;
         this.dataSource = dataSource;
         this.steps = steps;
@@ -56,13 +59,14 @@ public class DeviceCommandStreams implements SmartLifecycle {
     }
 
     /** A device's command stream: every unacknowledged command now, then each as it comes, and a keep-alive comment. */
-    public Flux<ServerSentEvent<Map<String, Object>>> open(String deviceId, String org) {
-        Stream stream = new Stream(UUID.randomUUID().toString(), deviceId,
-                Sinks.many().unicast().onBackpressureBuffer());
+    public Flux<ServerSentEvent<Map<String, Object>>> open(DeviceRegistry.AuthenticatedDevice device) {
+        String org = device.org();
+        Stream stream = new Stream(UUID.randomUUID().toString(), device.deviceId(), device.keyHash(),
+                Sinks.many().unicast().onBackpressureBuffer(), Sinks.empty());
         Flux<ServerSentEvent<Map<String, Object>>> keepAlive = Flux.interval(properties.keepAlive())
                 .map(i -> ServerSentEvent.<Map<String, Object>>builder().comment("keep-alive").build());
         return Mono.fromRunnable(() -> connected(stream, org)).subscribeOn(blocking)
-                .thenMany(Flux.merge(stream.sink().asFlux(), keepAlive))
+                .thenMany(Flux.merge(stream.sink().asFlux(), keepAlive).takeUntilOther(stream.closed().asMono()))
                 .doFinally(signal -> blocking.schedule(() -> disconnected(stream)));
     }
 
@@ -125,8 +129,19 @@ public class DeviceCommandStreams implements SmartLifecycle {
         });
     }
 
-    /** This instance's connections are alive; those of an instance that stopped refreshing them are not. */
+    /**
+     * This instance's connections are alive; those of an instance that stopped refreshing them are not. A stream
+     * whose key was revoked or ran out, or whose device was suspended, is closed here (so within one refresh).
+     */
     void refreshPresence() {
+        local.values().forEach(streams -> streams.forEach(stream -> {
+            boolean valid = registry.authenticate(stream.keyHash())
+                    .filter(d -> d.deviceId().equals(stream.deviceId())).isPresent();
+            if (!valid) {
+                log.info("Closing the command stream of device {}: its key is no longer valid", stream.deviceId());
+                stream.closed().tryEmitEmpty();
+            }
+        }));
         jdbc.update("UPDATE device_presence SET seen_at = now() WHERE instance_id = ?", instanceId);
         jdbc.update("DELETE FROM device_presence WHERE transport <> 'mqtt' AND seen_at < now() - make_interval(secs => ?)",
                 (double) properties.presenceTimeout().toSeconds());
@@ -149,7 +164,7 @@ public class DeviceCommandStreams implements SmartLifecycle {
             t.interrupt();
         }
         jdbc.update("DELETE FROM device_presence WHERE instance_id = ?", instanceId);
-        local.values().forEach(streams -> streams.forEach(s -> s.sink().tryEmitComplete()));
+        local.values().forEach(streams -> streams.forEach(s -> s.closed().tryEmitEmpty()));
     }
 
     @Override
@@ -192,6 +207,8 @@ public class DeviceCommandStreams implements SmartLifecycle {
         }
     }
 
-    private record Stream(String id, String deviceId, Sinks.Many<ServerSentEvent<Map<String, Object>>> sink) {
+    /** {@code closed}: ends the stream (the keep-alive would keep it open forever otherwise). */
+    private record Stream(String id, String deviceId, String keyHash,
+                          Sinks.Many<ServerSentEvent<Map<String, Object>>> sink, Sinks.Empty<Void> closed) {
     }
 }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.SequenceNumber;
@@ -44,8 +45,8 @@ public class TriggerLedger {
     @EventHandler
     void on(TriggerCreated e) {
         jdbc.query("SELECT 1 FROM device_registry WHERE device_id = ? FOR UPDATE", rs -> { }, e.deviceId().value());
-        Instant firstResend = e.issuedAt().plus(properties.resendDelays().isEmpty() ? java.time.Duration.ZERO
-                : properties.resendDelays().get(0));
+        Instant firstResend = e.issuedAt().plusMillis(properties.resendDelays().isEmpty() ? 0 : (long) (properties
+                .resendDelays().get(0).toMillis() * (1 + properties.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1))));
         int inserted = jdbc.update("""
                         INSERT INTO trigger_inflight (trigger_id, device_id, org, type, label, state, issued_at, expires_at,
                             scheduled_for, next_send_at)

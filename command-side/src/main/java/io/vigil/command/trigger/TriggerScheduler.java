@@ -96,13 +96,18 @@ public class TriggerScheduler {
                             rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant(), rs.getBoolean(7)),
                     settings.batchSize());
             claimed[0] = due.size();
-            List<Object[]> next = new ArrayList<>(due.size());
             List<EventMessage<?>> created = new ArrayList<>();
+            Map<String, InFlight> inFlight = inFlight(due, created);
+            List<Object[]> next = new ArrayList<>(due.size());
             ThreadLocalRandom random = ThreadLocalRandom.current();
             for (Due d : due) {
+                InFlight current = inFlight.get(d.deviceId());
+                if (current == InFlight.LOCKED) {
+                    continue; // another instance is ending its trigger right now: looked at again on the next poll
+                }
                 TriggerConfig config = json.readValue(d.trigger(), TriggerConfig.class);
-                Decision decision = policy.decide(config, ZoneId.of(d.zone()), d.dueAt(), d.now(), d.inFlight(),
-                        random.nextDouble());
+                Decision decision = policy.decide(config, ZoneId.of(d.zone()), d.dueAt(), d.now(),
+                        current != null && current != InFlight.ENDED, random.nextDouble());
                 count(decision.outcome());
                 next.add(new Object[] {decision.nextRunAt() == null ? null : Timestamp.from(decision.nextRunAt()),
                         d.deviceId()});
@@ -110,7 +115,7 @@ public class TriggerScheduler {
                     TriggerId id = TriggerId.next(TriggerType.SCHEDULED);
                     String label = config.intervalSeconds() != null ? "scheduled_interval" : "scheduled_cron";
                     CreateTrigger command = new CreateTrigger(id, new DeviceId(d.deviceId()), new OrgId(d.org()),
-                            TriggerType.SCHEDULED, label, d.now(), d.now().plus(decision.ttl()), decision.runAt());
+                            TriggerType.SCHEDULED, label, d.now(), decision.runAt().plus(decision.ttl()), decision.runAt());
                     created.add(new GenericDomainEventMessage<>("Trigger", id.value(), 0, Trigger.created(command),
                             MetaData.with(ActorCorrelationProvider.USER_ID, "system")
                                     .and(ActorCorrelationProvider.CORRELATION_ID, id.value())));
@@ -130,6 +135,44 @@ public class TriggerScheduler {
         }
         return claimed[0];
     }
+
+    /**
+     * The due devices' triggers in flight, locked. One past its expiry is over even if the timers have not recorded
+     * it yet: it is expired here, in this batch, ahead of the device's next trigger (a scheduled trigger lives until
+     * the device's next run, so the two meet at every run). One locked elsewhere (being ended right now) is left to
+     * the next poll.
+     */
+    private Map<String, InFlight> inFlight(List<Due> due, List<EventMessage<?>> events) {
+        String[] busy = due.stream().filter(Due::inFlight).map(Due::deviceId).toArray(String[]::new);
+        Map<String, InFlight> result = new java.util.HashMap<>();
+        if (busy.length == 0) {
+            return result;
+        }
+        for (String device : busy) {
+            result.put(device, InFlight.LOCKED);
+        }
+        jdbc.query("""
+                        SELECT device_id, trigger_id, state, last_seq, expires_at <= clock_timestamp() FROM trigger_inflight
+                        WHERE device_id = ANY(?) FOR UPDATE SKIP LOCKED""",
+                rs -> {
+                    String device = rs.getString(1);
+                    if (!rs.getBoolean(5)) {
+                        result.put(device, InFlight.OPEN);
+                        return;
+                    }
+                    TriggerId id = new TriggerId(rs.getString(2));
+                    Object expired = Trigger.expired(id, new DeviceId(device), TriggerState.valueOf(rs.getString(3)));
+                    if (expired != null) {
+                        events.add(new GenericDomainEventMessage<>("Trigger", id.value(), rs.getLong(4) + 1, expired,
+                                MetaData.with(ActorCorrelationProvider.USER_ID, "system")
+                                        .and(ActorCorrelationProvider.CORRELATION_ID, id.value())));
+                    }
+                    result.put(device, InFlight.ENDED);
+                }, (Object) busy);
+        return result;
+    }
+
+    private enum InFlight { OPEN, ENDED, LOCKED }
 
     /** How many runs each outcome had since this instance started. */
     public synchronized Map<Outcome, Long> outcomes() {

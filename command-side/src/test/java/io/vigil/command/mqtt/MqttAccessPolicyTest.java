@@ -21,8 +21,8 @@ class MqttAccessPolicyTest {
     static final String CAM2_KEY = "vk_cam2";
     final AtomicInteger lookups = new AtomicInteger();
     final Map<String, AuthenticatedDevice> keys = Map.of(
-            DeviceKey.hash(CAM1_KEY), new AuthenticatedDevice("CAM1", "acme", DeviceStatus.ACTIVE),
-            DeviceKey.hash(CAM2_KEY), new AuthenticatedDevice("CAM2", "acme", DeviceStatus.ACTIVE));
+            DeviceKey.hash(CAM1_KEY), new AuthenticatedDevice("CAM1", "acme", DeviceStatus.ACTIVE, "hash"),
+            DeviceKey.hash(CAM2_KEY), new AuthenticatedDevice("CAM2", "acme", DeviceStatus.ACTIVE, "hash"));
     final MqttAccessPolicy policy = new MqttAccessPolicy("vigil", "vigil-cloud", "cloud-secret", hash -> {
         lookups.incrementAndGet();
         return Optional.ofNullable(keys.get(hash));
@@ -51,7 +51,7 @@ class MqttAccessPolicyTest {
     @Test
     void the_cloud_user_name_is_never_a_device_even_with_a_valid_key() {
         MqttAccessPolicy squatted = new MqttAccessPolicy("vigil", "vigil-cloud", "cloud-secret",
-                hash -> Optional.of(new AuthenticatedDevice("vigil-cloud", "acme", DeviceStatus.ACTIVE)));
+                hash -> Optional.of(new AuthenticatedDevice("vigil-cloud", "acme", DeviceStatus.ACTIVE, "hash")));
         assertThat(squatted.authenticate("vigil-cloud", "vk_device_key")).isEqualTo(DENIED);
         assertThat(squatted.authenticated("vigil-cloud")).isEqualTo(CLOUD);
     }

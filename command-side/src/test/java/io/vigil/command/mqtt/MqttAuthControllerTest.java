@@ -23,7 +23,7 @@ class MqttAuthControllerTest {
     static final String CAM1_KEY = "vk_cam1";
     final MqttAccessPolicy policy = new MqttAccessPolicy("vigil", "vigil-cloud", "cloud-secret",
             hash -> Optional.ofNullable(Map.of(DeviceKey.hash(CAM1_KEY),
-                    new AuthenticatedDevice("CAM1", "acme", DeviceStatus.ACTIVE)).get(hash)));
+                    new AuthenticatedDevice("CAM1", "acme", DeviceStatus.ACTIVE, "hash")).get(hash)));
     final WebTestClient http = client(SECRET);
 
     @Test

@@ -47,8 +47,8 @@ class MqttEmbeddedBrokerTest {
     static final String CAM2_KEY = DeviceKey.generate().secret();
     static final String CLOUD_PASSWORD = "cloud-secret";
     static final Map<String, AuthenticatedDevice> KEYS = Map.of(
-            DeviceKey.hash(CAM1_KEY), new AuthenticatedDevice("CAM1", "acme", DeviceStatus.ACTIVE),
-            DeviceKey.hash(CAM2_KEY), new AuthenticatedDevice("CAM2", "acme", DeviceStatus.ACTIVE));
+            DeviceKey.hash(CAM1_KEY), new AuthenticatedDevice("CAM1", "acme", DeviceStatus.ACTIVE, "hash"),
+            DeviceKey.hash(CAM2_KEY), new AuthenticatedDevice("CAM2", "acme", DeviceStatus.ACTIVE, "hash"));
     @TempDir
     static Path data;
     static int port;

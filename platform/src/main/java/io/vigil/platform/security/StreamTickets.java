@@ -45,7 +45,7 @@ public final class StreamTickets {
     public static final String PARAMETER = "ticket";
     static final String PATH_CLAIM = "path";
     /** The streams a ticket can open. Device streams join this list. */
-    static final List<String> STREAM_PATHS = List.of("/api/v1/sessions/{id}/events");
+    static final List<String> STREAM_PATHS = List.of("/api/v1/sessions/{id}/events", "/api/v1/devices/{id}/triggers/live");
     private static final List<PathPattern> STREAM_PATTERNS = STREAM_PATHS.stream()
             .map(PathPatternParser.defaultInstance::parse).toList();
     private static final String SAFE_PATH = "(/[A-Za-z0-9_.~-]+)+";
@@ -85,6 +85,7 @@ public final class StreamTickets {
                 .jwtID(UUID.randomUUID().toString())
                 .claim(PATH_CLAIM, path)
                 .claim(JwtSecurityConfiguration.ROLES_CLAIM, roles == null ? List.of() : roles)
+                .claim(JwtSecurityConfiguration.ORG_CLAIM, CurrentUser.org(caller).value())
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         try {

@@ -94,6 +94,9 @@ class DeviceQueryController {
      * a run that finds a trigger still in flight and spreads runs missed during a downtime, which this cannot know.
      */
     static Instant nextRun(TriggerConfig config, String zone, Instant lastScheduled) {
+        if (!config.enabled()) {
+            return null;
+        }
         Instant now = Instant.now();
         ZoneId z = ZoneId.of(zone);
         if (config.intervalSeconds() != null && lastScheduled != null) {
