@@ -260,6 +260,7 @@ final class FleetBench {
             } catch (IOException e) {
                 // the process ended
             }
+            connectedCounts.add(-1);
         }, "fleet-devices-reader");
         reader.setDaemon(true);
         reader.start();
@@ -277,7 +278,10 @@ final class FleetBench {
         fleetIn.flush();
         Integer n = connectedCounts.poll(10, TimeUnit.MINUTES);
         if (n == null || n != to) {
-            throw new IllegalStateException("the fleet process connected " + n + " devices, expected " + to);
+            throw new IllegalStateException(n == null || n < 0
+                    ? "the devices' process could not connect " + to + " devices (see the broker's errors above: here a"
+                    + " process may hold 20,000 open files, and the broker needs one per device)"
+                    : "the devices' process connected " + n + " devices, expected " + to);
         }
     }
 

@@ -46,11 +46,21 @@ public final class FleetDevices {
                 for (String[] device : pending) {
                     connecting.add(connect(port, device[0], device[1]));
                     if (connecting.size() >= 500) {
-                        CompletableFuture.allOf(connecting.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+                        try {
+                            CompletableFuture.allOf(connecting.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            say("FAILED " + e);
+                            System.exit(1);
+                        }
                         connecting.clear();
                     }
                 }
-                CompletableFuture.allOf(connecting.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+                try {
+                    CompletableFuture.allOf(connecting.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+                } catch (Exception e) {
+                    say("FAILED " + e);
+                    System.exit(1);
+                }
                 connected += pending.size();
                 pending.clear();
                 say("CONNECTED " + connected);
