@@ -132,19 +132,6 @@ public final class VigilBench {
             report.line("Total run time " + Math.round((System.nanoTime() - started) / 1e9) + " s.");
         } catch (Exception | Error e) {
             exit = 1;
-            if (options.anyOf(Options.FLEET_PARTS)) {
-                BenchSystem previous = system;
-                system = null;
-                if (previous != null) {
-                    previous.close();
-                }
-                int port = FleetBench.freePort();
-                system = BenchSystem.start(FleetBench.properties(port), BenchSystem.HIBERNATION_REDIS_DATABASE + 2);
-                if (!described) {
-                    machine(report, system, options);
-                }
-                new FleetBench(system, report, options.fleetSizes(), options.fleetInterval(), options.fleetWindow(), port).run();
-            }
             report.summary();
             report.line("");
             report.line("**The benchmark stopped with an error:** `" + e + "`");

@@ -2,14 +2,13 @@ package io.vigil.command.mqtt;
 
 import io.vigil.command.MqttProperties;
 import io.vigil.command.device.DeviceRegistry;
+import io.vigil.command.device.DeviceSecurityConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
-import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
-import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 
 /**
  * One {@link MqttAccessPolicy} for the embedded broker and for an external broker's HTTP calls, and a security
@@ -27,14 +26,6 @@ class MqttBrokerConfiguration {
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 1)
     SecurityWebFilterChain mqttBrokerChain(ServerHttpSecurity http) {
-        return http
-                .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/api/v1/mqtt/**"))
-                .csrf(ServerHttpSecurity.CsrfSpec::disable)
-                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
-                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
-                .logout(ServerHttpSecurity.LogoutSpec::disable)
-                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-                .authorizeExchange(auth -> auth.anyExchange().permitAll())
-                .build();
+        return DeviceSecurityConfiguration.withoutJwt(http, "/api/v1/mqtt/**");
     }
 }
