@@ -89,6 +89,11 @@ class DeviceCommandsTest extends LocalRunTest {
         return new Listening(received, connection);
     }
 
+    private Map<String, Object> deviceView(String id) {
+        return http.get().uri("/api/v1/devices/" + id).header("Authorization", person("acme", Role.ENGINEER)).exchange()
+                .expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody();
+    }
+
     private List<String> eventTypes(String triggerId) {
         return jdbc.queryForList("SELECT payloadtype FROM domainevententry WHERE aggregateidentifier = ? ORDER BY sequencenumber",
                 String.class, triggerId).stream().map(t -> t.substring(t.lastIndexOf('.') + 1)).toList();
@@ -124,10 +129,15 @@ class DeviceCommandsTest extends LocalRunTest {
         assertThat(eventTypes(triggerId)).endsWith("TriggerExecuted");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM trigger_inflight WHERE device_id = 'SSE_CAM'", Long.class)).isZero();
 
+        await().atMost(Duration.ofSeconds(10)).until(() -> deviceView("SSE_CAM").get("connected_via").equals(List.of("sse")));
+        assertThat(deviceView("SSE_CAM")).containsEntry("connected", true);
+
         cam.connection().dispose();
         await().atMost(Duration.ofSeconds(10)).until(() -> !connected("acme").contains("SSE_CAM"));
         assertThat(jdbc.queryForObject("SELECT last_seen_at IS NOT NULL FROM device_registry WHERE device_id = 'SSE_CAM'",
                 Boolean.class)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Boolean.FALSE.equals(deviceView("SSE_CAM").get("connected")));
+        assertThat(eventTypes("presence:SSE_CAM")).containsExactly("DeviceConnected", "DeviceDisconnected");
     }
 
     @Test

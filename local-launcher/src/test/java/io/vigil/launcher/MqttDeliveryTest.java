@@ -71,6 +71,9 @@ class MqttDeliveryTest extends LocalRunTest {
     void a_command_goes_out_over_mqtt_and_only_the_devices_ack_delivers_it() throws Exception {
         try (MqttDevice cam = new MqttDevice(broker, "MQTT_CAM", device("MQTT_CAM")).connect()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> connected().contains("MQTT_CAM"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> List.of("mqtt").equals(http.get().uri("/api/v1/devices/MQTT_CAM")
+                    .header("Authorization", person(Role.ENGINEER)).exchange().expectBody(JSON).returnResult()
+                    .getResponseBody().get("connected_via")));
             String triggerId = trigger("MQTT_CAM");
 
             await().atMost(Duration.ofSeconds(10)).until(() -> cam.triggerIds().contains(triggerId));

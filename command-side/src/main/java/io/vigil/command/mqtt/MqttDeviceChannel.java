@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import io.vigil.command.MqttProperties;
+import io.vigil.command.device.DevicePresence;
 import io.vigil.command.trigger.CommandPublisher;
 import io.vigil.command.trigger.TriggerLedger;
 import io.vigil.command.trigger.TriggerSteps;
@@ -56,6 +57,7 @@ public class MqttDeviceChannel implements CommandPublisher, SmartLifecycle {
     private final MqttProperties properties;
     private final TriggerSteps steps;
     private final TriggerLedger ledger;
+    private final DevicePresence presence;
     private final JdbcTemplate jdbc;
     private final JsonMapper json;
     private final String clientId;
@@ -70,7 +72,8 @@ public class MqttDeviceChannel implements CommandPublisher, SmartLifecycle {
     private volatile boolean running;
 
     public MqttDeviceChannel(MqttProperties properties, TriggerSteps steps, TriggerLedger ledger, JdbcTemplate jdbc,
-                             JsonMapper json) {
+                             JsonMapper json, DevicePresence presence) {
+        this.presence = presence;
         this.properties = properties;
         this.steps = steps;
         this.ledger = ledger;
@@ -257,10 +260,12 @@ public class MqttDeviceChannel implements CommandPublisher, SmartLifecycle {
                             VALUES (?, ?, ?, 'mqtt', 'broker', now(), now())
                             ON CONFLICT (connection_id) DO UPDATE SET seen_at = now()""",
                     connection, deviceId, device.get("org"));
+            presence.changed(deviceId, "mqtt");
             seen(deviceId);
             publish(ledger.unacknowledged(deviceId));
         } else {
             jdbc.update("DELETE FROM device_presence WHERE connection_id = ?", connection);
+            presence.changed(deviceId, "mqtt");
             seen(deviceId);
         }
     }

@@ -70,7 +70,8 @@ class DeviceCommandController {
         OrgId org = CurrentUser.org(jwt);
         return Mono.fromCallable(() -> activeDevice(id, org)).subscribeOn(Schedulers.boundedElastic())
                 .flatMap(device -> {
-                    Instant now = clock.instant();
+                    // as PostgreSQL keeps it, so that the answer, the stream and a re-send say the same instant
+                    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
                     TriggerId triggerId = TriggerId.next(TriggerType.MANUAL);
                     var command = new CreateTrigger(triggerId, device, org, TriggerType.MANUAL, "manual", now,
                             now.plus(properties.manualTtl()), null);
@@ -78,9 +79,8 @@ class DeviceCommandController {
                             .doOnSuccess(done -> publishers.getIfAvailable(() -> CommandPublisher.NONE).publish(List.of(
                                     new CommandPublisher.OutgoingCommand(triggerId.value(), device.value(), "manual",
                                             "manual", now, command.expiresAt(), null, TriggerState.PENDING))))
-                            .thenReturn(ResponseEntity.status(HttpStatus.CREATED).<Map<String, Object>>body(Map.of(
-                                    "trigger_id", triggerId.value(), "status", "pending",
-                                    "expires_at", command.expiresAt().toString())));
+                            .thenReturn(ResponseEntity.status(HttpStatus.CREATED).body(answer(triggerId.value(),
+                                    "pending", command.expiresAt())));
                 });
     }
 
@@ -102,8 +102,12 @@ class DeviceCommandController {
             return Mono.fromFuture(() -> steps.submit(step))
                     .publishOn(Schedulers.boundedElastic())
                     .doOnNext(state -> streams.seen(id))
-                    .map(state -> Map.<String, Object>of("trigger_id", triggerId,
-                            "status", state.name().toLowerCase(Locale.ROOT)));
+                    .map(state -> {
+                        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+                        answer.put("trigger_id", triggerId);
+                        answer.put("status", state.name().toLowerCase(Locale.ROOT));
+                        return answer;
+                    });
         });
     }
 
@@ -118,6 +122,15 @@ class DeviceCommandController {
                         String.class, org, (double) properties.presenceTimeout().toSeconds()))
                 .subscribeOn(Schedulers.boundedElastic())
                 .map(ids -> Map.<String, Object>of("connected_devices", List.copyOf(ids)));
+    }
+
+    /** {@code {"trigger_id", "status", "expires_at"}}, in the existing fleet's order. */
+    private static Map<String, Object> answer(String triggerId, String status, Instant expiresAt) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("trigger_id", triggerId);
+        body.put("status", status);
+        body.put("expires_at", expiresAt.toString());
+        return body;
     }
 
     private DeviceId activeDevice(String id, OrgId org) {

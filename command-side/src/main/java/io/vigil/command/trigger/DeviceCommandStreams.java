@@ -1,6 +1,7 @@
 package io.vigil.command.trigger;
 
 import io.vigil.command.TriggerProperties;
+import io.vigil.command.device.DevicePresence;
 import io.vigil.command.device.DeviceRegistry;
 import io.vigil.core.trigger.TriggerId;
 import io.vigil.core.trigger.TriggerState;
@@ -41,6 +42,7 @@ public class DeviceCommandStreams implements SmartLifecycle {
     private final TriggerSteps steps;
     private final TriggerLedger ledger;
     private final DeviceRegistry registry;
+    private final DevicePresence presence;
     private final TriggerProperties properties;
     private final String instanceId = UUID.randomUUID().toString();
     private final Map<String, Set<Stream>> local = new ConcurrentHashMap<>();
@@ -49,7 +51,8 @@ public class DeviceCommandStreams implements SmartLifecycle {
     private volatile boolean running;
 
     public DeviceCommandStreams(JdbcTemplate jdbc, DataSource dataSource, TriggerSteps steps, TriggerLedger ledger,
-                                DeviceRegistry registry, TriggerProperties properties) {
+                                DeviceRegistry registry, DevicePresence presence, TriggerProperties properties) {
+        this.presence = presence;
         this.ledger = ledger;
         this.registry = registry;
         this.jdbc = jdbc;
@@ -76,6 +79,7 @@ public class DeviceCommandStreams implements SmartLifecycle {
                         INSERT INTO device_presence (connection_id, device_id, org, transport, instance_id, connected_at, seen_at)
                         VALUES (?, ?, ?, 'sse', ?, now(), now())""",
                 stream.id(), stream.deviceId(), org, instanceId);
+        presence.changed(stream.deviceId(), "sse");
         seen(stream.deviceId());
         send(stream.deviceId());
     }
@@ -88,6 +92,7 @@ public class DeviceCommandStreams implements SmartLifecycle {
         }
         try {
             jdbc.update("DELETE FROM device_presence WHERE connection_id = ?", stream.id());
+            presence.changed(stream.deviceId(), "sse");
             seen(stream.deviceId());
         } catch (RuntimeException e) {
             log.warn("Could not record that device {} disconnected; its presence row ends with this instance's"
@@ -143,8 +148,12 @@ public class DeviceCommandStreams implements SmartLifecycle {
             }
         }));
         jdbc.update("UPDATE device_presence SET seen_at = now() WHERE instance_id = ?", instanceId);
-        jdbc.update("DELETE FROM device_presence WHERE transport <> 'mqtt' AND seen_at < now() - make_interval(secs => ?)",
-                (double) properties.presenceTimeout().toSeconds());
+        jdbc.queryForList("""
+                        DELETE FROM device_presence WHERE transport <> 'mqtt' AND seen_at < now() - make_interval(secs => ?)
+                        RETURNING device_id, transport""",
+                (double) properties.presenceTimeout().toSeconds()).stream().distinct()
+                .forEach(gone -> presence.changed((String) gone.get("device_id"), (String) gone.get("transport")));
+        presence.reconcile();
     }
 
     @Override

@@ -83,8 +83,10 @@ class DeviceQueryController {
         TriggerConfigBody trigger = json.readValue(row.get("trigger", String.class), TriggerConfigBody.class);
         String status = row.get("status", String.class);
         String zone = row.get("time_zone", String.class);
+        String[] via = row.get("connected_via", String[].class);
+        List<String> connectedVia = via == null ? List.of() : List.of(via);
         return new DeviceView(row.get("device_id", String.class), row.get("friendly_name", String.class),
-                status, zone, new ConfigView(trigger), instant(row, "last_seen_at"),
+                status, zone, new ConfigView(trigger), !connectedVia.isEmpty(), connectedVia, instant(row, "last_seen_at"),
                 "active".equals(status) ? nextRun(trigger.toConfig(), zone, instant(row, "last_scheduled_for")) : null,
                 instant(row, "registered_at"), instant(row, "updated_at"), keys);
     }
@@ -133,14 +135,16 @@ class DeviceQueryController {
     /** {@code keys}: in the detail only; ids and validity, never a key. */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     /**
-     * {@code last_seen_at}: the device's last ack or capture; {@code next_run_at}: the next scheduled run, estimated
-     * (see {@link #nextRun}); whether it is connected now: {@code GET /v1/devices/connected}.
+     * {@code connected}, {@code connected_via}: whether, and over which transports ({@code sse}, {@code mqtt}), the
+     * device holds a connection now, on any instance; {@code last_seen_at}: the device's last ack or capture;
+     * {@code next_run_at}: the next scheduled run, estimated (see {@link #nextRun}).
      */
     record DeviceView(String deviceId, String friendlyName, String status, String timeZone, ConfigView config,
+                      boolean connected, List<String> connectedVia,
                       Instant lastSeenAt, Instant nextRunAt, Instant registeredAt, Instant updatedAt, List<KeyView> keys) {
         DeviceView withKeys(List<KeyView> k) {
-            return new DeviceView(deviceId, friendlyName, status, timeZone, config, lastSeenAt, nextRunAt, registeredAt,
-                    updatedAt, k);
+            return new DeviceView(deviceId, friendlyName, status, timeZone, config, connected, connectedVia, lastSeenAt,
+                    nextRunAt, registeredAt, updatedAt, k);
         }
     }
 

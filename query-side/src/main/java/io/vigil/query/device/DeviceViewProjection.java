@@ -2,6 +2,8 @@ package io.vigil.query.device;
 
 import static io.vigil.query.SequencedUpdate.ts;
 
+import io.vigil.core.device.DeviceConnected;
+import io.vigil.core.device.DeviceDisconnected;
 import io.vigil.core.device.DeviceKeyIssued;
 import io.vigil.core.device.DeviceKeyRevoked;
 import io.vigil.core.device.DeviceRegistered;
@@ -77,6 +79,21 @@ public class DeviceViewProjection {
     void on(DeviceKeyRevoked e, @Timestamp Instant at) {
         jdbc.update("UPDATE device_key_view SET revoked_at = ? WHERE device_id = ? AND key_id = ? AND revoked_at IS NULL",
                 ts(at), e.deviceId().value(), e.keyId());
+    }
+
+    /** Presence comes from its own stream (no sequence guard against the device's); adding and removing are idempotent. */
+    @EventHandler
+    void on(DeviceConnected e) {
+        jdbc.update("""
+                        UPDATE device_view SET connected_via = CASE WHEN ? = ANY(connected_via) THEN connected_via
+                            ELSE array_append(connected_via, ?) END WHERE device_id = ?""",
+                e.transport(), e.transport(), e.deviceId().value());
+    }
+
+    @EventHandler
+    void on(DeviceDisconnected e) {
+        jdbc.update("UPDATE device_view SET connected_via = array_remove(connected_via, ?) WHERE device_id = ?",
+                e.transport(), e.deviceId().value());
     }
 
     private void update(String deviceId, long seq, Instant at, String assignments, Object... values) {
