@@ -24,8 +24,10 @@ final class MqttBroker {
         this.embedded = embedded;
     }
 
+    /** {@code VIGIL_EMBEDDED_SERVICES=true} forces the embedded broker, as it forces embedded PostgreSQL and Redis. */
     static MqttBroker machineOrEmbedded() {
-        return mosquittoAnswers() ? new MqttBroker(1883, false) : embedded();
+        boolean forced = "true".equalsIgnoreCase(System.getenv("VIGIL_EMBEDDED_SERVICES"));
+        return !forced && mosquittoAnswers() ? new MqttBroker(1883, false) : embedded();
     }
 
     static MqttBroker embedded() {
