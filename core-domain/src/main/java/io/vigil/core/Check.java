@@ -29,6 +29,18 @@ public final class Check {
         return value;
     }
 
+    /** One of {@code type}'s constants, named in any case; refused with the list of names, in lower case. */
+    public static <E extends Enum<E>> E oneOf(Class<E> type, String text, String field) {
+        present(text, field);
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(text.trim())) {
+                return constant;
+            }
+        }
+        throw DomainException.invalid("invalid_" + field, field + " must be one of " + java.util.Arrays.stream(
+                type.getEnumConstants()).map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).toList());
+    }
+
     public static String matches(String value, String regex, String field, String expectation) {
         present(value, field);
         if (!value.matches(regex)) {

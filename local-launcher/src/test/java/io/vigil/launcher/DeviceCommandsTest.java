@@ -236,8 +236,9 @@ class DeviceCommandsTest extends LocalRunTest {
         device("acme", "ROLE_CAM");
         http.post().uri("/v1/devices/ROLE_CAM/trigger").header("Authorization", person("acme", Role.AUDITOR))
                 .exchange().expectStatus().isForbidden();
-        http.get().uri("/api/v1/devices/ROLE_CAM").header("Authorization", person("acme", Role.AUDITOR))
-                .exchange().expectStatus().isOk();
+        // the read side is eventually consistent: wait for the view, then an auditor may read it
+        await().atMost(Duration.ofSeconds(10)).until(() -> http.get().uri("/api/v1/devices/ROLE_CAM")
+                .header("Authorization", person("acme", Role.AUDITOR)).exchange().returnResult(JSON).getStatus().value() == 200);
         String agent = "Bearer " + tokens.issueForSession("01JD0000000000000000000000", java.time.Instant.now()
                 .plusSeconds(600)).token();
         http.get().uri("/api/v1/devices").header("Authorization", agent).exchange().expectStatus().isForbidden();

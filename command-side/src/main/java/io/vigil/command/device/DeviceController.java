@@ -3,6 +3,7 @@ package io.vigil.command.device;
 import io.vigil.command.CommandDispatcher;
 import io.vigil.command.DeviceProperties;
 import io.vigil.command.MqttProperties;
+import io.vigil.core.Check;
 import io.vigil.core.DomainException;
 import io.vigil.core.OrgId;
 import io.vigil.core.device.ChangeDevice;
@@ -20,7 +21,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Locale;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -83,7 +83,7 @@ class DeviceController {
                             @AuthenticationPrincipal Jwt jwt, ServerWebExchange exchange) {
         ChangeBody b = required(body);
         var command = new ChangeDevice(deviceId(id), CurrentUser.org(jwt), b.friendlyName(),
-                b.status() == null ? null : status(b.status()), b.timeZone(),
+                b.status() == null ? null : Check.oneOf(DeviceStatus.class, b.status(), "status"), b.timeZone(),
                 b.config() == null || b.config().trigger() == null ? null : b.config().trigger().toConfig());
         return dispatcher.<DeviceState>send(command, CurrentUser.of(jwt), exchange).map(DeviceBody::of);
     }
@@ -128,15 +128,6 @@ class DeviceController {
             return new DeviceId(id);
         } catch (DomainException e) {
             throw DomainException.notFound("device_not_found", "No device '" + id + "'");
-        }
-    }
-
-    private static DeviceStatus status(String text) {
-        try {
-            return DeviceStatus.valueOf(text.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw DomainException.invalid("invalid_status", "status must be one of "
-                    + Arrays.stream(DeviceStatus.values()).map(s -> s.name().toLowerCase(Locale.ROOT)).toList());
         }
     }
 

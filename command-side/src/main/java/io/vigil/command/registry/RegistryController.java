@@ -1,6 +1,7 @@
 package io.vigil.command.registry;
 
 import io.vigil.command.CommandDispatcher;
+import io.vigil.core.Check;
 import io.vigil.core.DomainException;
 import io.vigil.core.node.ChangeNode;
 import io.vigil.core.node.NodeName;
@@ -89,18 +90,6 @@ class RegistryController {
         return slug.length() > 63 ? slug.substring(0, 63) : slug;
     }
 
-    static <E extends Enum<E>> E parse(Class<E> type, String text, String field) {
-        if (text == null) {
-            throw DomainException.invalid("invalid_" + field, field + " is required");
-        }
-        try {
-            return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw DomainException.invalid("invalid_" + field, field + " must be one of "
-                    + java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
-        }
-    }
-
     /** {@code node}: the Proxmox node the template VM lives on; when absent, Vigil finds it in the cluster. */
     record TemplateBody(String id, String name, String osType, String protocol, Integer proxmoxVmid, Integer cpuCores,
                         Integer ramMb, Integer diskGb, List<String> tags, Boolean active, String node) {
@@ -108,7 +97,7 @@ class RegistryController {
             if (proxmoxVmid == null) {
                 throw DomainException.invalid("invalid_proxmox_vmid", "proxmox_vmid (the template's VMID) is required");
             }
-            return new TemplateSpec(name, parse(OsType.class, osType, "os_type"), parse(Protocol.class, protocol, "protocol"),
+            return new TemplateSpec(name, Check.oneOf(OsType.class, osType, "os_type"), Check.oneOf(Protocol.class, protocol, "protocol"),
                     proxmoxVmid, cpuCores == null ? TemplateSpec.DEFAULT_CPU_CORES : cpuCores,
                     ramMb == null ? TemplateSpec.DEFAULT_RAM_MB : ramMb, diskGb == null ? TemplateSpec.DEFAULT_DISK_GB : diskGb,
                     tags, active == null || active, node == null || node.isBlank() ? null : new NodeName(node));
@@ -124,7 +113,7 @@ class RegistryController {
 
     record NodeBody(String name, String hostname, String status, Integer maxVms) {
         NodeSpec spec() {
-            return new NodeSpec(hostname, status == null ? NodeStatus.ONLINE : parse(NodeStatus.class, status, "status"),
+            return new NodeSpec(hostname, status == null ? NodeStatus.ONLINE : Check.oneOf(NodeStatus.class, status, "status"),
                     maxVms == null ? NodeSpec.DEFAULT_MAX_VMS : maxVms);
         }
 

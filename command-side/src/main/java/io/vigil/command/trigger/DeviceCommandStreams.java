@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -47,7 +50,13 @@ public class DeviceCommandStreams implements SmartLifecycle {
     private final String instanceId = UUID.randomUUID().toString();
     private final Map<String, Set<Stream>> local = new ConcurrentHashMap<>();
     private final Scheduler blocking = Schedulers.boundedElastic();
-    private volatile Thread listener;
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(200);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    private final ScheduledExecutorService listening = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vigil-device-command-listener");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean running;
 
     public DeviceCommandStreams(JdbcTemplate jdbc, DataSource dataSource, TriggerSteps steps, TriggerLedger ledger,
@@ -159,19 +168,13 @@ public class DeviceCommandStreams implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        Thread t = new Thread(this::listen, "vigil-device-command-listener");
-        t.setDaemon(true);
-        listener = t;
-        t.start();
+        listening.execute(() -> listen(MIN_BACKOFF));
     }
 
     @Override
     public void stop() {
         running = false;
-        Thread t = listener;
-        if (t != null) {
-            t.interrupt();
-        }
+        listening.shutdownNow();
         jdbc.update("DELETE FROM device_presence WHERE instance_id = ?", instanceId);
         local.values().forEach(streams -> streams.forEach(s -> s.closed().tryEmitEmpty()));
     }
@@ -181,42 +184,35 @@ public class DeviceCommandStreams implements SmartLifecycle {
         return running;
     }
 
-    /** LISTEN on a connection of its own, re-opened with back-off; after each (re)connect every local device is resent. */
-    private void listen() {
-        Duration backoff = Duration.ofMillis(200);
-        while (running) {
-            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                statement.execute("LISTEN " + TriggerLedger.CHANNEL);
-                backoff = Duration.ofMillis(200);
-                local.keySet().forEach(device -> blocking.schedule(() -> send(device)));
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                while (running) {
-                    PGNotification[] notifications = pg.getNotifications(1000);
-                    if (notifications != null) {
-                        for (PGNotification n : notifications) {
-                            if (local.containsKey(n.getParameter())) {
-                                blocking.schedule(() -> send(n.getParameter()));
-                            }
+    /**
+     * LISTEN on a connection of its own until it fails; then the next attempt is scheduled after {@code backoff}
+     * (doubling to 10 s). After each (re)connect every local device is sent what it has not acknowledged, since
+     * notifications sent meanwhile were lost.
+     */
+    private void listen(Duration backoff) {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("LISTEN " + TriggerLedger.CHANNEL);
+            local.keySet().forEach(device -> blocking.schedule(() -> send(device)));
+            PGConnection pg = connection.unwrap(PGConnection.class);
+            while (running) {
+                PGNotification[] notifications = pg.getNotifications(1000);
+                if (notifications != null) {
+                    for (PGNotification n : notifications) {
+                        if (local.containsKey(n.getParameter())) {
+                            blocking.schedule(() -> send(n.getParameter()));
                         }
                     }
                 }
-            } catch (Exception e) {
-                if (!running) {
-                    return;
-                }
+            }
+        } catch (Exception e) {
+            if (running) {
                 log.warn("Device command listener lost its connection ({}); reconnecting in {}", e.toString(), backoff);
-                try {
-                    Thread.sleep(backoff.toMillis());
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10)
-                        : backoff.multipliedBy(2);
+                Duration next = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                listening.schedule(() -> listen(next), backoff.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
     }
 
-    /** {@code closed}: ends the stream (the keep-alive would keep it open forever otherwise). */
     private record Stream(String id, String deviceId, String keyHash,
                           Sinks.Many<ServerSentEvent<Map<String, Object>>> sink, Sinks.Empty<Void> closed) {
     }

@@ -44,17 +44,24 @@ public class TriggerLedger {
      */
     @EventHandler
     void on(TriggerCreated e) {
-        jdbc.query("SELECT 1 FROM device_registry WHERE device_id = ? FOR UPDATE", rs -> { }, e.deviceId().value());
         Instant firstResend = e.issuedAt().plusMillis(properties.resendDelays().isEmpty() ? 0 : (long) (properties
                 .resendDelays().get(0).toMillis() * (1 + properties.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1))));
-        int inserted = jdbc.update("""
-                        INSERT INTO trigger_inflight (trigger_id, device_id, org, type, label, state, issued_at, expires_at,
-                            scheduled_for, next_send_at)
-                        VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?)
-                        ON CONFLICT (device_id) DO NOTHING""",
-                e.triggerId().value(), e.deviceId().value(), e.org().value(), e.type().name(), e.label(),
+        // one round trip on the fleet's hot path: lock the device row (the insert reads it, so the lock is taken
+        // first), insert, announce at commit
+        int inserted = jdbc.queryForList("""
+                        WITH device AS (SELECT device_id FROM device_registry WHERE device_id = ? FOR UPDATE),
+                        inserted AS (
+                            INSERT INTO trigger_inflight (trigger_id, device_id, org, type, label, state, issued_at,
+                                expires_at, scheduled_for, next_send_at)
+                            SELECT ?, device.device_id, ?, ?, ?, 'PENDING', ?, ?, ?, ? FROM device
+                            ON CONFLICT (device_id) DO NOTHING
+                            RETURNING device_id)
+                        SELECT pg_notify(?, device_id) FROM inserted""",
+                Object.class, e.deviceId().value(),
+                e.triggerId().value(), e.org().value(), e.type().name(), e.label(),
                 utc(e.issuedAt()), utc(e.expiresAt()), e.scheduledFor() == null ? null : utc(e.scheduledFor()),
-                properties.resendDelays().isEmpty() || !firstResend.isBefore(e.expiresAt()) ? null : utc(firstResend));
+                properties.resendDelays().isEmpty() || !firstResend.isBefore(e.expiresAt()) ? null : utc(firstResend),
+                CHANNEL).size();
         if (inserted == 0) {
             List<InFlight> current = jdbc.query("SELECT trigger_id, state, expires_at FROM trigger_inflight WHERE device_id = ?",
                     (rs, i) -> new InFlight(rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class)),
@@ -65,7 +72,6 @@ public class TriggerLedger {
                     + current.get(0).state().toLowerCase(java.util.Locale.ROOT) + ", expires at "
                     + current.get(0).expiresAt().toInstant() + "): one at a time per device");
         }
-        jdbc.queryForObject("SELECT pg_notify(?, ?)", Object.class, CHANNEL, e.deviceId().value());
     }
 
     @EventHandler

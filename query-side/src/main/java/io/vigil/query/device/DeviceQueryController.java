@@ -1,5 +1,6 @@
 package io.vigil.query.device;
 
+import io.vigil.core.Check;
 import io.vigil.core.DomainException;
 import io.vigil.core.device.DeviceStatus;
 import io.vigil.core.device.TriggerConfig;
@@ -10,7 +11,6 @@ import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -47,7 +47,8 @@ class DeviceQueryController {
     Flux<DeviceView> list(@RequestParam(required = false) String status, @RequestParam(required = false) String after,
                           @RequestParam(required = false) String limit, @AuthenticationPrincipal Jwt jwt) {
         int max = parameters.limit(limit);
-        String statusFilter = status == null || status.isBlank() ? null : status(status);
+        String statusFilter = status == null || status.isBlank() ? null
+                : Check.oneOf(DeviceStatus.class, status, "status").name().toLowerCase(Locale.ROOT);
         String from = QueryParameters.optionalText(after, "after", 64);
         var spec = db.sql("""
                         SELECT * FROM device_view WHERE org = :org
@@ -113,20 +114,6 @@ class DeviceQueryController {
     private static Instant instant(Readable row, String column) {
         OffsetDateTime t = row.get(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
-    }
-
-    private static String status(String text) {
-        String s = text.trim().toLowerCase(Locale.ROOT);
-        for (DeviceStatus known : DeviceStatus.values()) {
-            if (known.name().toLowerCase(Locale.ROOT).equals(s)) {
-                return s;
-            }
-        }
-        List<String> names = new ArrayList<>();
-        for (DeviceStatus known : DeviceStatus.values()) {
-            names.add(known.name().toLowerCase(Locale.ROOT));
-        }
-        throw DomainException.invalid("invalid_status", "status must be one of " + names);
     }
 
     record ConfigView(TriggerConfigBody trigger) {

@@ -1,5 +1,6 @@
 package io.vigil.query.device;
 
+import io.vigil.core.Check;
 import io.vigil.core.DomainException;
 import io.vigil.core.trigger.TriggerState;
 import io.vigil.core.trigger.TriggerType;
@@ -11,7 +12,6 @@ import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.http.MediaType;
@@ -114,15 +114,7 @@ class TriggerQueryController {
     }
 
     private static <E extends Enum<E>> String enumValue(Class<E> type, String text, String name) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        String value = text.trim().toLowerCase(Locale.ROOT);
-        if (Arrays.stream(type.getEnumConstants()).noneMatch(c -> c.name().toLowerCase(Locale.ROOT).equals(value))) {
-            throw DomainException.invalid("invalid_" + name, name + " must be one of "
-                    + Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
-        }
-        return value;
+        return text == null || text.isBlank() ? null : Check.oneOf(type, text, name).name().toLowerCase(Locale.ROOT);
     }
 
     private static OffsetDateTime instant(String text, String name) {
