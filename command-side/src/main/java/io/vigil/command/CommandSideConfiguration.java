@@ -110,7 +110,7 @@ public class CommandSideConfiguration {
     @Bean
     RecurringTask<Void> reconcileTask(ReconcileProperties properties, Reconciler reconciler) {
         return Tasks.recurring("vigil-reconcile", Schedules.fixedDelay(properties.interval()))
-                .execute((instance, context) -> reconciler.run("scheduled", UserId.SYSTEM));
+                .execute((instance, context) -> reconciler.runIfFree("scheduled", UserId.SYSTEM));
     }
 
     @Bean

@@ -111,6 +111,41 @@ class ClusterHygieneTest extends LocalRunTest {
                 .noneMatch(c -> c.name().equals(new SessionId(id).vmName())));
     }
 
+    /**
+     * Guacamole refuses to remove a session's connection through teardown's retries: the session ends all the same
+     * (its VM removed), the give-up is on record with an alert for admins, and the next reconciliation removes the
+     * connection, which the session no longer holds.
+     */
+    @Test
+    void a_connection_teardown_could_not_remove_is_on_record_with_an_alert_and_the_reconciler_removes_it() {
+        String ursula = token("ursula", Role.ENGINEER);
+        String id = activeSession(ursula, "ubuntu-22-04");
+        String name = new SessionId(id).vmName();
+        guacamole.refuseConnectionDeletes(true);
+        try {
+            http.delete().uri("/api/v1/sessions/" + id).header("Authorization", "Bearer " + ursula)
+                    .exchange().expectStatus().isAccepted();
+            await().atMost(Duration.ofSeconds(20)).until(() -> "ended".equals(status(ursula, id)));
+        } finally {
+            guacamole.refuseConnectionDeletes(false);
+        }
+        assertThat(proxmox.vms()).noneMatch(vm -> name.equals(vm.name()));
+        assertThat(guacamole.connections()).anyMatch(c -> c.name().equals(name));
+        assertThat(jdbc.queryForObject("SELECT convert_from(payload, 'UTF8')::jsonb ->> 'name' FROM domainevententry"
+                + " WHERE aggregateidentifier = ? AND payloadtype = 'io.vigil.core.session.ConnectionAbandoned'",
+                String.class, id)).isEqualTo(name);
+        List<Map<String, Object>> alerts = await().atMost(Duration.ofSeconds(20)).until(() -> http.get()
+                        .uri("/api/v1/admin/alerts?session_id=" + id).header("Authorization", "Bearer " + admin)
+                        .exchange().expectBody(JSON_LIST).returnResult().getResponseBody(),
+                all -> all != null && !all.isEmpty());
+        assertThat(alerts).extracting(a -> (String) a.get("message"))
+                .anyMatch(m -> m.contains("gave up on its Guacamole connection") && m.contains(name));
+
+        assertThat(findings(reconcile())).extracting(f -> f.get("kind") + "/" + f.get("name") + "/" + f.get("outcome"))
+                .contains("connection/" + name + "/removed");
+        assertThat(guacamole.connections()).noneMatch(c -> c.name().equals(name));
+    }
+
     @Test
     void a_template_on_local_storage_is_found_on_its_node_and_its_sessions_run_only_there() {
         http.post().uri("/api/v1/admin/templates").header("Authorization", "Bearer " + admin)

@@ -16,6 +16,10 @@ import io.vigil.core.session.HandOverTeardown;
 import io.vigil.core.session.RecordVmLost;
 import io.vigil.core.session.SessionId;
 import io.vigil.platform.axon.ActorCorrelationProvider;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,9 +30,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.MetaData;
@@ -56,6 +62,10 @@ import reactor.core.scheduler.Schedulers;
  * A session counts as lost only if it was settled (active, hibernating) before the listing, still is after it,
  * and its VM is still missing when looked for once more: a session that became active while the run listed the
  * cluster has a VM the listing could not show.
+ * <p>
+ * One run at a time in the whole cluster: a run holds a PostgreSQL advisory lock for as long as it lasts, so the
+ * periodic run (one instance at a time already) and an admin's run on any instance never act on the same orphan
+ * at once, and never record one removal twice.
  */
 @Component
 public class Reconciler {
@@ -63,13 +73,14 @@ public class Reconciler {
     private static final String PREFIX = "vigil-";
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration LOOK_AGAIN = Duration.ofMillis(200);
+    /** The advisory lock a run holds, cluster-wide; admission's is another ("VIGIL"). */
+    static final long RECONCILE_LOCK = 0x56_49_47_49_4C_52L; // "VIGILR"
     private final VmOperations vms;
     private final GuacamoleClient guacamole;
     private final JdbcTemplate jdbc;
     private final CommandGateway commands;
     private final ReconcileProperties properties;
     private final Clock clock;
-    private final AtomicBoolean running = new AtomicBoolean();
 
     public Reconciler(VmOperations vms, GuacamoleClient guacamole, JdbcTemplate jdbc, CommandGateway commands,
                       ReconcileProperties properties, Clock clock) {
@@ -82,17 +93,61 @@ public class Reconciler {
     }
 
     /**
-     * One run, now; {@code trigger} says who asked ({@code scheduled}, {@code admin:<user>}). Runs do not overlap in
-     * this instance; across instances the periodic run is a db-scheduler recurring task (one at a time).
+     * One run, now; {@code trigger} says who asked ({@code scheduled}, {@code admin:<user>}). Refused (409
+     * {@code reconcile_running}) while another run is in progress on any instance.
      */
     public ReconciliationReport run(String trigger, UserId actor) {
-        if (!running.compareAndSet(false, true)) {
-            throw DomainException.conflict("reconcile_running", "A reconciliation runs already; try again when it is over");
+        return runIfFree(trigger, actor).orElseThrow(() -> DomainException.conflict("reconcile_running",
+                "A reconciliation runs already; try again when it is over"));
+    }
+
+    /**
+     * One run, now, unless another is in progress on any instance (then nothing is done and the answer is empty).
+     * <p>
+     * The lock is session-level, on a connection of its own held for the whole run: a run is not one transaction
+     * (it calls Proxmox and Guacamole and sends commands between its reads), so a transaction-level lock would
+     * cover only a part of it. It is released before the connection goes back to the pool, where it would
+     * otherwise stay held; a connection that cannot release it is aborted, which ends its session and the lock.
+     */
+    public Optional<ReconciliationReport> runIfFree(String trigger, UserId actor) {
+        DataSource dataSource = Objects.requireNonNull(jdbc.getDataSource(), "the reconciler needs a DataSource");
+        try (Connection lock = dataSource.getConnection()) {
+            if (!advisory(lock, "pg_try_advisory_lock")) {
+                log.info("Reconciliation ({}) not started: another run is in progress", trigger);
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(reconcile(trigger, actor));
+            } finally {
+                release(lock);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("The reconciliation lock could not be taken: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean advisory(Connection connection, String function) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + function + "(?)")) {
+            statement.setLong(1, RECONCILE_LOCK);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static void release(Connection lock) {
+        try {
+            if (advisory(lock, "pg_advisory_unlock")) {
+                return;
+            }
+            log.error("Reconciliation lock was not held at the end of the run; its connection is dropped");
+        } catch (SQLException e) {
+            log.error("Reconciliation lock could not be released ({}); its connection is dropped", e.getMessage());
         }
         try {
-            return reconcile(trigger, actor);
-        } finally {
-            running.set(false);
+            lock.abort(Runnable::run);
+        } catch (SQLException e) {
+            log.error("Reconciliation lock's connection could not be aborted: {}", e.getMessage());
         }
     }
 

@@ -235,7 +235,16 @@ public class ProvisioningSaga extends VmSaga {
         send(new ActivateSession(sessionId, connectionId, vm.clientUrl(connectionId)));
     }
 
-    private FailureCode stepCode() {
+    /**
+     * What the engineer is told when provisioning fails at {@code step} with {@code e}: what the step was doing,
+     * unless the failure says more (the VM vanished, the cluster unreachable, no memory to start). Only the code's
+     * sentence reaches engineers; the diagnostic (VMIDs, tasks, nodes, Proxmox's words) stays with admins.
+     */
+    static FailureCode failureCode(Step step, RuntimeException e) {
+        return StepFailure.code(e, stepCode(step));
+    }
+
+    private static FailureCode stepCode(Step step) {
         return switch (step) {
             case RESERVE, CLONE, AWAIT_CLONE -> FailureCode.CLONE_FAILED;
             case RENAME, START, AWAIT_START -> FailureCode.START_FAILED;
@@ -248,7 +257,7 @@ public class ProvisioningSaga extends VmSaga {
     @Override
     void failed(RuntimeException e) {
         String reason = StepFailure.reason(e);
-        FailureCode code = StepFailure.code(e, stepCode());
+        FailureCode code = failureCode(step, e);
         if (step == Step.AWAIT_CLONE) {
             step = Step.CLONE;
         } else if (step == Step.AWAIT_START) {

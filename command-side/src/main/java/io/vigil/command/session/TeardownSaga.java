@@ -12,6 +12,7 @@ import io.vigil.core.keptvm.KeptVmId;
 import io.vigil.core.keptvm.RecordKeptVmDeleted;
 import io.vigil.core.keptvm.ReturnKeptVm;
 import io.vigil.core.node.NodeName;
+import io.vigil.core.session.AbandonConnection;
 import io.vigil.core.session.AbandonVm;
 import io.vigil.core.session.RecordVmDestroyed;
 import io.vigil.core.session.RaiseAdminAlert;
@@ -39,8 +40,11 @@ import org.springframework.beans.factory.annotation.Autowired;
  * stopped and renamed {@code vigil-keep-<user>-<n>} for its owner.
  * <p>
  * Teardown never gives up silently: after its retries the VM is handed to the reconciler ({@link AbandonVm}), the
- * session is over all the same, and admins get an alert. A VM its owner keeps is never handed over to be removed:
- * admins are alerted and teardown goes on trying, at the longest back-off, until Proxmox lets it keep the VM.
+ * session is over all the same, and admins get an alert. A connection Guacamole would not remove is handed over
+ * the same way ({@link AbandonConnection}, an alert) before teardown goes on with the VM: the connection is named
+ * for the session, and the reconciler removes it once the session no longer holds it. A VM its owner keeps is
+ * never handed over to be removed: admins are alerted and teardown goes on trying, at the longest back-off, until
+ * Proxmox lets it keep the VM.
  */
 @Saga
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
@@ -49,7 +53,7 @@ public class TeardownSaga extends VmSaga {
     private static final Logger log = LoggerFactory.getLogger(TeardownSaga.class);
 
     enum Step {
-        AWAIT_PENDING, DISCONNECT, REMOVE, RECORD, DONE;
+        AWAIT_PENDING, DISCONNECT, ABANDON_CONNECTION, REMOVE, RECORD, DONE;
 
         /** Steps of the teardown an older version stored (stop, then delete) are all removal now. */
         @JsonCreator
@@ -71,6 +75,8 @@ public class TeardownSaga extends VmSaga {
     private String node;
     private Integer vmid;
     private String connectionId;
+    /** Why the connection was given up (null while it was not): what {@link Step#ABANDON_CONNECTION} reports. */
+    private String connectionProblem;
     private String pendingTask;
     private boolean keep;
     private String keptVmId;
@@ -117,6 +123,7 @@ public class TeardownSaga extends VmSaga {
         switch (step) {
             case AWAIT_PENDING -> awaitPending();
             case DISCONNECT -> disconnect();
+            case ABANDON_CONNECTION -> abandonConnection();
             case REMOVE -> remove();
             case RECORD -> record();
             case DONE -> { }
@@ -144,14 +151,31 @@ public class TeardownSaga extends VmSaga {
 
     /**
      * Without a recorded connection, one may still exist: made by a saga (provisioning, resume) that the end
-     * overtook before it could report it. Connections are named for their session, so it is found by name.
+     * overtook before it could report it. Connections are named for their session, so it is found by name, and
+     * kept once found, so that a give-up can say which connection it left.
      */
     private void disconnect() {
-        String connection = connectionId != null ? connectionId : vm.connectionNamed(sessionId.vmName()).orElse(null);
-        if (connection != null) {
-            vm.disconnect(connection);
+        if (connectionId == null) {
+            connectionId = vm.connectionNamed(sessionId.vmName()).orElse(null);
+        }
+        if (connectionId != null) {
+            vm.disconnect(connectionId);
         }
         connectionId = null;
+        toTheVm();
+    }
+
+    /**
+     * The connection's give-up is on record (an event and an alert) before teardown goes on with the VM: like the
+     * last report, this step is left only once the report is sent.
+     */
+    private void abandonConnection() {
+        send(new AbandonConnection(sessionId, connectionId, connectionProblem));
+        connectionId = null;
+        toTheVm();
+    }
+
+    private void toTheVm() {
         if (vmid == null) {
             // nothing to remove; a kept VM the session used is gone (lost outside Vigil)
             finishWith(Outcome.REMOVED, "the VM is gone from the cluster");
@@ -237,20 +261,23 @@ public class TeardownSaga extends VmSaga {
                     outcome.name().toLowerCase(java.util.Locale.ROOT), reason, wait);
             return;
         }
+        if (step == Step.ABANDON_CONNECTION) {
+            Duration wait = retryAtLongest();
+            log.warn("Teardown of session {} could not record that its connection is left to the reconciler: {};"
+                    + " again in {}", sessionId, reason, wait);
+            return;
+        }
         Duration wait = retryLater();
         if (wait != null) {
             log.info("Teardown of session {} hit '{}' at {}; retry {} in {}", sessionId, reason, step, failures, wait);
             return;
         }
         if (step == Step.DISCONNECT) {
-            log.warn("Teardown of session {}: Guacamole connection left for the reconciler: {}", sessionId, reason);
+            log.error("Teardown of session {} gives Guacamole connection {} to the reconciler: {}", sessionId,
+                    connectionId != null ? connectionId : sessionId.vmName(), reason);
             failures = 0;
-            connectionId = null;
-            if (vmid == null) {
-                finishWith(Outcome.REMOVED, "the VM is gone from the cluster");
-            } else {
-                next(Step.REMOVE);
-            }
+            connectionProblem = reason;
+            next(Step.ABANDON_CONNECTION);
             return;
         }
         if (keep) {

@@ -6,10 +6,14 @@ import static io.vigil.command.session.SagaHarness.TEMPLATE_NODE;
 import static io.vigil.command.session.SagaHarness.UBUNTU;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.command.reconcile.ReconcilerFixture;
 import io.vigil.core.UserId;
+import io.vigil.core.reconcile.Finding;
+import io.vigil.core.reconcile.ReconciliationReport;
 import io.vigil.core.keptvm.KeepVm;
 import io.vigil.core.keptvm.KeptVmId;
 import io.vigil.core.keptvm.ReturnKeptVm;
+import io.vigil.core.session.AbandonConnection;
 import io.vigil.core.session.AbandonVm;
 import io.vigil.core.session.RaiseAdminAlert;
 import io.vigil.core.session.RecordVmDestroyed;
@@ -23,6 +27,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.test.matchers.Matchers;
 import org.axonframework.test.saga.SagaTestFixture;
@@ -39,6 +45,7 @@ class TeardownSagaTest {
 
     @BeforeEach
     void setUp() {
+        harness.guacamole.refuseConnectionDeletes(false);
         harness.proxmox.setFaults(ProxmoxSimConfig.Faults.NONE);
         harness.proxmox.setLatencies(ProxmoxSimConfig.Latencies.NONE);
         harness.proxmox.setLockWait(Duration.ofSeconds(10));
@@ -234,6 +241,102 @@ class TeardownSagaTest {
                 .whenPublishingA(lost)
                 .expectDispatchedCommands(new io.vigil.core.keptvm.RecordKeptVmDeleted(new KeptVmId("vigil-keep-alice-9"),
                         "the VM is gone from the cluster"), new RecordVmDestroyed(id));
+    }
+
+    /**
+     * Guacamole refuses to remove the connection through every retry: the give-up is on record (the session turns
+     * it into {@code ConnectionAbandoned} and an admin alert) before teardown goes on and removes the VM; and the
+     * reconciler, which leaves the connection alone while the session holds it, removes it once the session is over.
+     */
+    @Test
+    void a_connection_guacamole_will_not_remove_is_handed_to_the_reconciler_on_record_and_the_vm_removed_all_the_same() throws Exception {
+        SagaHarness.RunningVm vm = harness.runningVm(id);
+        harness.guacamole.refuseConnectionDeletes(true);
+        fixture.givenAPublished(teardown(vm.vmid(), vm.connectionId(), null))
+                .andThenTimeElapses(Duration.ofSeconds(10))
+                .andThenTimeElapses(Duration.ofSeconds(30))
+                .whenTimeElapses(Duration.ofSeconds(60))
+                .expectDispatchedCommandsMatching(capturing(sent))
+                .expectActiveSagas(0);
+        assertThat(sent).extracting(CommandMessage::getPayload)
+                .hasExactlyElementsOfTypes(AbandonConnection.class, RecordVmDestroyed.class);
+        assertThat((AbandonConnection) sent.get(0).getPayload()).satisfies(abandoned -> {
+            assertThat(abandoned.sessionId()).isEqualTo(id);
+            assertThat(abandoned.connectionId()).isEqualTo(vm.connectionId());
+            assertThat(abandoned.detail()).contains("500");
+        });
+        assertThat(gone(vm.vmid())).isTrue();
+        assertThat(harness.guacamole.connections()).anyMatch(c -> c.identifier().equals(vm.connectionId()));
+
+        harness.guacamole.refuseConnectionDeletes(false);
+        JdbcTemplate ledger = new JdbcTemplate(new SimpleDriverDataSource(new org.postgresql.Driver(),
+                ReconcilerFixture.migratedDatabase(), "postgres", ""));
+        ledger.update("INSERT INTO admission_session (session_id, user_id, node, ram_mb, state) VALUES (?, 'alice', ?, 4096, 'ENDING')",
+                id.value(), SagaHarness.NODE.value());
+        assertThat(connectionFindings(reconcile(ledger))).as("held while the session is not over").isEmpty();
+        assertThat(harness.guacamole.connections()).anyMatch(c -> c.identifier().equals(vm.connectionId()));
+
+        ledger.update("UPDATE admission_session SET state = 'GONE' WHERE session_id = ?", id.value());
+        assertThat(connectionFindings(reconcile(ledger))).singleElement().satisfies(f -> {
+            assertThat(f.name()).isEqualTo(id.vmName());
+            assertThat(f.ref()).isEqualTo(vm.connectionId());
+            assertThat(f.outcome()).isEqualTo(Finding.REMOVED);
+        });
+        assertThat(harness.guacamole.connections()).noneMatch(c -> c.name().equals(id.vmName()));
+    }
+
+    @Test
+    void a_connection_found_by_name_and_not_removed_is_reported_with_its_identifier() throws Exception {
+        int vmid = harness.clonedVm(id.vmName());
+        String connection = harness.operations.connect(id.vmName(), Protocol.SSH, "127.0.0.1", 22);
+        harness.guacamole.refuseConnectionDeletes(true);
+        fixture.givenAPublished(teardown(vmid, null, null))
+                .andThenTimeElapses(Duration.ofSeconds(10))
+                .andThenTimeElapses(Duration.ofSeconds(30))
+                .whenTimeElapses(Duration.ofSeconds(60))
+                .expectDispatchedCommandsMatching(capturing(sent));
+        assertThat(sent).extracting(CommandMessage::getPayload).first().isInstanceOfSatisfying(AbandonConnection.class,
+                abandoned -> assertThat(abandoned.connectionId()).isEqualTo(connection));
+    }
+
+    @Test
+    void a_give_up_that_could_not_be_recorded_is_sent_again_before_teardown_goes_on_to_the_vm() throws Exception {
+        SagaHarness.RunningVm vm = harness.runningVm(id);
+        harness.guacamole.refuseConnectionDeletes(true);
+        AtomicBoolean refuse = new AtomicBoolean(true);
+        fixture.setCallbackBehavior((command, metaData) -> {
+            if (command instanceof AbandonConnection && refuse.getAndSet(false)) {
+                throw new IllegalStateException("the event store is unavailable");
+            }
+            return null;
+        });
+        fixture.givenAPublished(teardown(vm.vmid(), vm.connectionId(), null))
+                .andThenTimeElapses(Duration.ofSeconds(10))
+                .andThenTimeElapses(Duration.ofSeconds(30))
+                .whenTimeElapses(Duration.ofSeconds(60))
+                .expectDispatchedCommandsMatching(ProvisioningSagaTest.onlyCommand(AbandonConnection.class))
+                .expectActiveSagas(1)
+                .expectScheduledDeadlineWithName(Duration.ofSeconds(60), VmSaga.RETRY);
+        assertThat(harness.proxmox.vms()).as("the VM waits for the report").anyMatch(v -> v.vmid() == vm.vmid());
+        fixture.whenTimeElapses(Duration.ofSeconds(60))
+                .expectDispatchedCommandsMatching(capturing(sent))
+                .expectActiveSagas(0);
+        assertThat(sent).extracting(CommandMessage::getPayload)
+                .hasExactlyElementsOfTypes(AbandonConnection.class, RecordVmDestroyed.class);
+        assertThat(gone(vm.vmid())).isTrue();
+    }
+
+    /** One run of the reconciler against the simulators, reading what is held from {@code ledger}. */
+    private static ReconciliationReport reconcile(JdbcTemplate ledger) {
+        var reconciler = ReconcilerFixture.reconciler(ledger.getDataSource(), harness.operations,
+                ReconcilerFixture.guacamole(harness.guacamole.baseUrl()), ReconcilerFixture.recording(new ArrayList<>(), c -> { }));
+        return reconciler.run("admin:root", new UserId("root"));
+    }
+
+    /** What the run found of this session's connection (other tests' leftovers in the simulators aside). */
+    private List<Finding> connectionFindings(ReconciliationReport report) {
+        return report.findings().stream()
+                .filter(f -> Finding.CONNECTION.equals(f.kind()) && id.vmName().equals(f.name())).toList();
     }
 
     @Test

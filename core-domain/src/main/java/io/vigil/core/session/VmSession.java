@@ -55,6 +55,8 @@ public class VmSession {
     private String connectionId;
     private EndReason endReason;
     private boolean teardownStarted;
+    /** Teardown gave up on the session's Guacamole connection: told once, however often it reports it. */
+    private boolean connectionAbandoned;
     /** Requested before this version (no expiry deadline id in its first event): its teardown may predate TeardownStarted. */
     private boolean olderVersion;
 
@@ -208,6 +210,24 @@ public class VmSession {
         apply(new VmAbandoned(sessionId, node, vmid, command.detail()));
         apply(new AdminAlertRaised(sessionId, alert));
         endIfEnding();
+    }
+
+    /**
+     * Teardown gave up on the Guacamole connection and goes on with the VM; the session is not over yet. The
+     * connection is named for the session, so the reconciler removes it once the session no longer holds it. A
+     * repeat (teardown reporting again after a crash) records nothing.
+     */
+    @CommandHandler
+    public void handle(AbandonConnection command) {
+        if (!teardownReports() || connectionAbandoned) {
+            return;
+        }
+        String what = command.connectionId() != null
+                ? "its Guacamole connection " + command.connectionId() + " (" + sessionId.vmName() + ")"
+                : "looking for a Guacamole connection named " + sessionId.vmName();
+        apply(new ConnectionAbandoned(sessionId, command.connectionId(), sessionId.vmName(), command.detail()));
+        apply(new AdminAlertRaised(sessionId, "Teardown of session " + sessionId + " gave up on " + what + " ("
+                + command.detail() + "); the reconciler removes it once the session is over"));
     }
 
     @CommandHandler
@@ -541,6 +561,12 @@ public class VmSession {
     void on(VmLost event) {
         vmid = null;
         cloned = false;
+    }
+
+    @EventSourcingHandler
+    void on(ConnectionAbandoned event) {
+        connectionAbandoned = true;
+        connectionId = null;
     }
 
     @EventSourcingHandler

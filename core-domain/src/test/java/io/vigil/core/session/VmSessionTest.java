@@ -226,6 +226,39 @@ class VmSessionTest {
     }
 
     @Test
+    void a_connection_teardown_gave_up_on_is_recorded_with_an_alert_and_the_session_waits_for_its_vm() {
+        fixture.given(active()).andGiven(new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, 120, "7"),
+                        teardown(120, "7", null))
+                .when(new AbandonConnection(ID, "7", "Guacamole answered 500"))
+                .expectEvents(new ConnectionAbandoned(ID, "7", ID.vmName(), "Guacamole answered 500"),
+                        new AdminAlertRaised(ID, "Teardown of session " + ID + " gave up on its Guacamole connection 7 ("
+                                + ID.vmName() + ") (Guacamole answered 500); the reconciler removes it once the"
+                                + " session is over"));
+        fixture.given(active()).andGiven(new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, 120, "7"),
+                        teardown(120, "7", null), new ConnectionAbandoned(ID, "7", ID.vmName(), "500"))
+                .when(new RecordVmDestroyed(ID))
+                .expectEvents(new VmDestroyed(ID, NODE, 120), new SessionEnded(ID, EndReason.ENDED_BY_USER));
+    }
+
+    @Test
+    void a_connection_teardown_could_not_even_look_for_is_recorded_by_its_name_once() {
+        fixture.given(active()).andGiven(new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, 120, null),
+                        teardown(120, null, null))
+                .when(new AbandonConnection(ID, null, "Connection refused"))
+                .expectEvents(new ConnectionAbandoned(ID, null, ID.vmName(), "Connection refused"),
+                        new AdminAlertRaised(ID, "Teardown of session " + ID + " gave up on looking for a Guacamole"
+                                + " connection named " + ID.vmName() + " (Connection refused); the reconciler removes"
+                                + " it once the session is over"));
+        fixture.given(active()).andGiven(new SessionEnding(ID, EndReason.ENDED_BY_USER, NODE, 120, null),
+                        teardown(120, null, null), new ConnectionAbandoned(ID, null, ID.vmName(), "refused"))
+                .when(new AbandonConnection(ID, null, "refused"))
+                .expectNoEvents();
+        fixture.given(active())
+                .when(new AbandonConnection(ID, "7", "not from a teardown"))
+                .expectNoEvents();
+    }
+
+    @Test
     void someone_elses_session_cannot_be_ended() {
         fixture.given(active())
                 .when(new EndSession(ID, BOB, false))

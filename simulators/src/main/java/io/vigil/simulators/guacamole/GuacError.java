@@ -25,6 +25,10 @@ final class GuacError extends RuntimeException {
         return new GuacError(404, "NOT_FOUND", message);
     }
 
+    static GuacError internal(String message) {
+        return new GuacError(500, "INTERNAL_ERROR", message);
+    }
+
     static GuacError badRequest(String message) {
         return new GuacError(400, "BAD_REQUEST", message);
     }

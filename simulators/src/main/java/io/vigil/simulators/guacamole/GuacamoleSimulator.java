@@ -82,6 +82,14 @@ public final class GuacamoleSimulator implements AutoCloseable {
         state.expireAllTokens();
     }
 
+    /**
+     * Fault injection: while set, every connection delete answers 500 ({@code INTERNAL_ERROR}) and removes
+     * nothing, as a Guacamole whose database fails; everything else works.
+     */
+    public void refuseConnectionDeletes(boolean refuse) {
+        state.refuseDeletes(refuse);
+    }
+
     public List<ConnectionSnapshot> connections() {
         return state.snapshot();
     }

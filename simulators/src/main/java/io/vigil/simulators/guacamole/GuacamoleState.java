@@ -163,7 +163,17 @@ final class GuacamoleState {
         save();
     }
 
+    /** Set by a test: every connection delete answers 500 until cleared, as a Guacamole whose database fails. */
+    private volatile boolean refuseDeletes;
+
+    void refuseDeletes(boolean refuse) {
+        refuseDeletes = refuse;
+    }
+
     synchronized void deleteConnection(String id) {
+        if (refuseDeletes) {
+            throw GuacError.internal("Unexpected internal error.");
+        }
         if (connections.remove(id) == null) {
             throw GuacError.notFound("No such connection: \"" + id + "\"");
         }
