@@ -16,10 +16,12 @@ import io.vigil.simulators.proxmox.ProxmoxSimConfig.Faults;
 import io.vigil.simulators.proxmox.ProxmoxSimConfig.Latencies;
 import io.vigil.simulators.proxmox.ProxmoxSimConfig.Tls;
 import io.vigil.simulators.proxmox.ProxmoxSimulator;
+import io.vigil.simulators.vision.VisionSimConfig;
+import io.vigil.simulators.vision.VisionSimulator;
 
 /**
-  * Runs both simulators for the local run until killed. Flags take {@code --name value} or
-  * {@code --name=value}; see {@link #USAGE}.
+  * Runs the simulators (Proxmox, Guacamole, vision service) for the local run until killed. Flags take
+  * {@code --name value} or {@code --name=value}; see {@link #USAGE}.
   */
 public final class SimulatorsMain {
 
@@ -34,8 +36,11 @@ public final class SimulatorsMain {
         [--proxmox-tls-keystore file.p12 --proxmox-tls-password pw]
         [--guacamole-username guacadmin] [--guacamole-password guacadmin]
         [--guacamole-token-lifetime-s 3600]
+        [--vision-port 8090] [--vision-latency-ms 0] [--vision-fault-503 0.0] [--vision-fault-429 0.0]
+        [--vision-fault-reset 0.0]
       Runtime changes: PUT http://HOST:PROXMOX_PORT/sim/config
-        {"faults":{...},"latencies":{"cloneMs":...},"unreachableNodes":["pve-3"]}""";
+        {"faults":{...},"latencies":{"cloneMs":...},"unreachableNodes":["pve-3"]}
+        and PUT http://HOST:VISION_PORT/sim/config {"latencyMs":...,"faults":{"unavailable":0.1,"reset":...}}""";
 
     private SimulatorsMain() {
     }
@@ -75,14 +80,22 @@ public final class SimulatorsMain {
                         opts.getOrDefault("guacamole-password", "guacadmin"))
                 .withTokenIdleLifetime(Duration.ofSeconds(integer(opts, "guacamole-token-lifetime-s",
                         3600)));
+        VisionSimConfig visionConfig = VisionSimConfig.defaults().withHost(host)
+                .withPort(integer(opts, "vision-port", 8090))
+                .withLatency(Duration.ofMillis(integer(opts, "vision-latency-ms", 0)))
+                .withFaults(VisionSimConfig.Faults.NONE.withUnavailable(rate(opts, "vision-fault-503"))
+                        .withTooManyRequests(rate(opts, "vision-fault-429"))
+                        .withReset(rate(opts, "vision-fault-reset")));
         ProxmoxSimulator pve = ProxmoxSimulator.start(proxmox);
         GuacamoleSimulator guac = GuacamoleSimulator.start(guacamole);
-        log.info("Simulators up: Proxmox {} (guest port {}), Guacamole {}/api", pve.baseUrl(),
-                pve.guestPort(), guac.baseUrl());
+        VisionSimulator vision = VisionSimulator.start(visionConfig);
+        log.info("Simulators up: Proxmox {} (guest port {}), Guacamole {}/api, vision {}/vision/process",
+                pve.baseUrl(), pve.guestPort(), guac.baseUrl(), vision.baseUrl());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             pve.close();
             guac.close();
+            vision.close();
             stopped.countDown();
         }, "simulators-shutdown"));
         stopped.await();
