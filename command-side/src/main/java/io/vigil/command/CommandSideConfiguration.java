@@ -11,6 +11,7 @@ import io.vigil.command.guacamole.GuacamoleClient;
 import io.vigil.command.guacamole.GuacamoleProperties;
 import io.vigil.command.proxmox.ProxmoxClient;
 import io.vigil.command.proxmox.ProxmoxProperties;
+import io.vigil.core.capture.Capture;
 import io.vigil.core.device.Device;
 import io.vigil.core.trigger.Trigger;
 import io.vigil.core.UserId;
@@ -40,7 +41,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 @EnableScheduling
 @EnableConfigurationProperties({ProvisioningProperties.class, HibernationProperties.class, ProxmoxProperties.class, GuacamoleProperties.class,
         RegistryProperties.class, KeptVmProperties.class, ReconcileProperties.class, DeviceProperties.class,
-        TriggerProperties.class, MqttProperties.class})
+        TriggerProperties.class, MqttProperties.class, CaptureProperties.class})
 public class CommandSideConfiguration {
 
     /** core-domain knows no Spring, so its aggregates are registered here rather than by annotation scanning. */
@@ -53,7 +54,8 @@ public class CommandSideConfiguration {
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(KeptVm.class))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Reconciliation.class))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Device.class))
-                .configureAggregate(AggregateConfigurer.defaultConfiguration(Trigger.class));
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(Trigger.class))
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(Capture.class));
     }
 
     @Bean
@@ -86,6 +88,14 @@ public class CommandSideConfiguration {
                 .execute((instance, context) -> archiver.run());
     }
 
+    /** Images past their retention out of the blob store, and blobs no capture references: one instance at a time. */
+    @Bean
+    RecurringTask<Void> captureRetentionTask(CaptureProperties properties,
+                                             io.vigil.command.capture.CaptureRetention retention) {
+        return Tasks.recurring("vigil-capture-retention", Schedules.fixedDelay(properties.retention().every()))
+                .execute((instance, context) -> retention.run());
+    }
+
     /** Proxmox → Redis → every instance's memory: one refresh at a time across the cluster, never on a request path. */
     @Bean
     RecurringTask<Void> nodeStatusRefreshTask(@org.springframework.beans.factory.annotation.Value(
@@ -110,6 +120,7 @@ public class CommandSideConfiguration {
     @Bean
     RecurringTask<Void> reconcileTask(ReconcileProperties properties, Reconciler reconciler) {
         return Tasks.recurring("vigil-reconcile", Schedules.fixedDelay(properties.interval()))
+                // an admin's run on some instance may hold the cluster-wide lock: this one is skipped, not failed
                 .execute((instance, context) -> reconciler.runIfFree("scheduled", UserId.SYSTEM));
     }
 

@@ -7,11 +7,30 @@ package io.vigil.core;
 public class DomainException extends RuntimeException {
     private final Rejection rejection;
     private final String code;
+    private final java.time.Duration retryAfter;
 
     public DomainException(Rejection rejection, String code, String message) {
+        this(rejection, code, message, null);
+    }
+
+    public DomainException(Rejection rejection, String code, String message, java.time.Duration retryAfter) {
         super(message);
         this.rejection = rejection;
         this.code = code;
+        this.retryAfter = retryAfter;
+    }
+
+    /** When the caller may try again (a {@code Retry-After}), or null. */
+    public java.time.Duration retryAfter() {
+        return retryAfter;
+    }
+
+    public static DomainException rateLimited(String code, String message, java.time.Duration retryAfter) {
+        return new DomainException(Rejection.RATE_LIMITED, code, message, retryAfter);
+    }
+
+    public static DomainException tooLarge(String code, String message) {
+        return new DomainException(Rejection.TOO_LARGE, code, message);
     }
 
     public Rejection rejection() {

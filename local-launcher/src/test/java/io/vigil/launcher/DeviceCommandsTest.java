@@ -125,7 +125,7 @@ class DeviceCommandsTest extends LocalRunTest {
         assertThat(ack("SSE_CAM", key, triggerId, Map.of("status", "received"))).containsEntry("status", "delivered");
         assertThat(eventTypes(triggerId)).containsExactly("TriggerCreated", "TriggerSent", "TriggerDelivered");
 
-        commands.sendAndWait(new RecordTriggerExecuted(new TriggerId(triggerId), new DeviceId("SSE_CAM")));
+        commands.sendAndWait(new RecordTriggerExecuted(new TriggerId(triggerId), new DeviceId("SSE_CAM"), null));
         assertThat(eventTypes(triggerId)).endsWith("TriggerExecuted");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM trigger_inflight WHERE device_id = 'SSE_CAM'", Long.class)).isZero();
 

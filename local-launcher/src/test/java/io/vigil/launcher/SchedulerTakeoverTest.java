@@ -66,7 +66,7 @@ class SchedulerTakeoverTest extends LocalRunTest {
         ScheduledExecutorService devices = Executors.newSingleThreadScheduledExecutor();
         devices.scheduleWithFixedDelay(() -> jdbc.queryForList("SELECT trigger_id, device_id FROM trigger_inflight"
                 + " WHERE device_id LIKE 'TAKE\\_%'").forEach(t -> steps.submit(new TriggerSteps.Executed(
-                new TriggerId((String) t.get("trigger_id")), new DeviceId((String) t.get("device_id"))))),
+                new TriggerId((String) t.get("trigger_id")), new DeviceId((String) t.get("device_id")), null))),
                 200, 200, TimeUnit.MILLISECONDS);
 
         Process other = startSecondProcess();

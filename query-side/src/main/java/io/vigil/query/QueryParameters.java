@@ -43,6 +43,25 @@ public class QueryParameters {
         return text.trim();
     }
 
+    /** An optional ISO-8601 instant with its offset ({@code 2026-12-02T10:00:00Z}); absent when blank. */
+    public static java.time.OffsetDateTime instant(String text, String name) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(text.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw DomainException.invalid("invalid_" + name, name + " must be an ISO-8601 instant such as"
+                    + " 2026-12-02T10:00:00Z, was '" + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "'");
+        }
+    }
+
+    /** An optional enum parameter, as the views store it (lower case); refused with the list of values. */
+    public static <E extends Enum<E>> String enumValue(Class<E> type, String text, String name) {
+        return text == null || text.isBlank() ? null
+                : io.vigil.core.Check.oneOf(type, text, name).name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     private DomainException invalidLimit(String text) {
         return DomainException.invalid("invalid_limit",
                 "limit must be a whole number from 1 to " + properties.maxLimit() + ", was '" + text + "'");

@@ -23,6 +23,13 @@ public class DeviceAuthentication {
     }
 
     public Mono<DeviceRegistry.AuthenticatedDevice> authenticate(ServerHttpRequest request, String deviceId) {
+        return authenticate(request)
+                .flatMap(device -> device.deviceId().equals(deviceId) ? Mono.just(device)
+                        : Mono.error(DomainException.forbidden("wrong_device", "This key belongs to another device")));
+    }
+
+    /** The device the key belongs to, whichever it is (an upload names its device in its body). */
+    public Mono<DeviceRegistry.AuthenticatedDevice> authenticate(ServerHttpRequest request) {
         String key = request.getHeaders().getFirst(KEY_HEADER);
         String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         if ((key == null || key.isBlank()) && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -35,9 +42,7 @@ public class DeviceAuthentication {
         return Mono.fromCallable(() -> registry.authenticate(hash))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(found -> found.map(Mono::just).orElseGet(() -> Mono.error(unauthenticated(
-                        "This device key is not valid (unknown, expired, revoked, or the device is suspended)"))))
-                .flatMap(device -> device.deviceId().equals(deviceId) ? Mono.just(device)
-                        : Mono.error(DomainException.forbidden("wrong_device", "This key belongs to another device")));
+                        "This device key is not valid (unknown, expired, revoked, or the device is suspended)"))));
     }
 
     private static DomainException unauthenticated(String message) {

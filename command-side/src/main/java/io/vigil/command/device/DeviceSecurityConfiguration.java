@@ -20,7 +20,7 @@ public class DeviceSecurityConfiguration {
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
     SecurityWebFilterChain deviceKeyChain(ServerHttpSecurity http) {
-        return withoutJwt(http, "/v1/devices/*/commands", "/v1/devices/*/commands/**");
+        return withoutJwt(http, "/v1/devices/*/commands", "/v1/devices/*/commands/**", "/v1/captures");
     }
 
     /** A chain for {@code paths} that asks for no JWT: their handlers authenticate the caller themselves. */

@@ -89,25 +89,30 @@ public class TriggerLedger {
 
     @EventHandler
     void on(TriggerFailed e) {
-        ended(e.triggerId().value());
+        ended(e.triggerId().value(), "FAILED");
     }
 
     @EventHandler
     void on(TriggerExecuted e) {
-        ended(e.triggerId().value());
+        ended(e.triggerId().value(), "EXECUTED");
     }
 
     @EventHandler
     void on(TriggerExpired e) {
-        ended(e.triggerId().value());
+        ended(e.triggerId().value(), "EXPIRED");
     }
 
-    /** Out of flight, and queued for the archive (by issue time, which the closed list keeps from here). */
-    private void ended(String triggerId) {
+    /**
+     * Out of flight, and queued for the archive (by issue time, which the closed list keeps from here); how it ended
+     * stays there too, so a late upload learns why its trigger cannot take it.
+     */
+    private void ended(String triggerId, String state) {
         jdbc.update("""
-                        WITH gone AS (DELETE FROM trigger_inflight WHERE trigger_id = ? RETURNING trigger_id, issued_at)
-                        INSERT INTO trigger_closed (trigger_id, issued_at) SELECT trigger_id, issued_at FROM gone
-                        ON CONFLICT (trigger_id) DO NOTHING""", triggerId);
+                        WITH gone AS (DELETE FROM trigger_inflight WHERE trigger_id = ?
+                            RETURNING trigger_id, issued_at, device_id)
+                        INSERT INTO trigger_closed (trigger_id, issued_at, device_id, state)
+                        SELECT trigger_id, issued_at, device_id, ? FROM gone
+                        ON CONFLICT (trigger_id) DO NOTHING""", triggerId, state);
     }
 
     /** The device's commands still to be acknowledged (pending or sent, not expired), oldest first. */

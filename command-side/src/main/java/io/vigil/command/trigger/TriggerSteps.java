@@ -1,5 +1,8 @@
 package io.vigil.command.trigger;
 
+import io.vigil.core.DomainException;
+import io.vigil.core.capture.CaptureId;
+import io.vigil.core.capture.CaptureUploaded;
 import io.vigil.core.device.DeviceId;
 import io.vigil.core.trigger.AcknowledgeTrigger;
 import io.vigil.core.trigger.ExpireTrigger;
@@ -99,13 +102,32 @@ public class TriggerSteps implements SmartLifecycle {
         }
     }
 
-    public record Executed(TriggerId triggerId, DeviceId deviceId) implements Step {
+    public record Executed(TriggerId triggerId, DeviceId deviceId, CaptureId captureId) implements Step {
         public Object command() {
-            return new RecordTriggerExecuted(triggerId, deviceId);
+            return new RecordTriggerExecuted(triggerId, deviceId, captureId);
         }
 
         public String actor() {
             return "device:" + deviceId;
+        }
+    }
+
+    /**
+     * A capture uploaded, appended with its trigger's steps (delivered if the ack was lost, executed) in one
+     * transaction; {@code triggerId} null for a capture the device took on its own. Completes with the trigger's
+     * state after it (null for an unsolicited capture), or fails with why the trigger cannot take a capture.
+     */
+    public record Upload(CaptureUploaded capture) implements Step {
+        public TriggerId triggerId() {
+            return capture.triggerId();
+        }
+
+        public Object command() {
+            throw new UnsupportedOperationException("an upload is only appended in a batch");
+        }
+
+        public String actor() {
+            return "device:" + capture.deviceId();
         }
     }
 
@@ -168,7 +190,8 @@ public class TriggerSteps implements SmartLifecycle {
         UnitOfWork<?> uow = DefaultUnitOfWork.startAndGet(null);
         uow.attachTransaction(transactions);
         ResultMessage<?> result = uow.executeWithResult(() -> {
-            String[] ids = batch.stream().map(p -> p.step().triggerId().value()).distinct().toArray(String[]::new);
+            String[] ids = batch.stream().map(p -> p.step().triggerId()).filter(java.util.Objects::nonNull)
+                    .map(TriggerId::value).distinct().toArray(String[]::new);
             Map<String, Row> rows = new HashMap<>();
             jdbc.query("""
                             SELECT trigger_id, device_id, state, last_seq FROM trigger_inflight
@@ -179,18 +202,26 @@ public class TriggerSteps implements SmartLifecycle {
                     }, (Object) ids);
             List<EventMessage<?>> appended = new ArrayList<>();
             for (Pending p : batch) {
-                Row row = rows.get(p.step().triggerId().value());
-                if (row == null || !reportsOnOwn(p.step(), row)) {
+                Step step = p.step();
+                if (step instanceof Upload u && u.triggerId() == null) {
+                    appended.add(captureEvent(u));
+                    done.put(p, null);
+                    continue;
+                }
+                Row row = rows.get(step.triggerId().value());
+                if (row == null || !reportsOnOwn(step, row) || (step instanceof Upload && row.state.terminal())) {
                     alone.add(p);
                     continue;
                 }
-                Object event = event(p.step(), row);
-                if (event != null) {
+                if (step instanceof Upload u) {
+                    appended.add(captureEvent(u));
+                }
+                for (Object event : events(step, row)) {
                     row.seq++;
                     row.state = stateAfter(event, row.state);
-                    appended.add(new GenericDomainEventMessage<>("Trigger", p.step().triggerId().value(), row.seq, event,
-                            MetaData.with(ActorCorrelationProvider.USER_ID, p.step().actor())
-                                    .and(ActorCorrelationProvider.CORRELATION_ID, p.step().triggerId().value())));
+                    appended.add(new GenericDomainEventMessage<>("Trigger", step.triggerId().value(), row.seq, event,
+                            MetaData.with(ActorCorrelationProvider.USER_ID, step.actor())
+                                    .and(ActorCorrelationProvider.CORRELATION_ID, step.triggerId().value())));
                 }
                 done.put(p, row.state);
             }
@@ -199,6 +230,11 @@ public class TriggerSteps implements SmartLifecycle {
         });
         if (result.isExceptional()) {
             Throwable e = result.exceptionResult();
+            if (batch.size() == 1 && batch.get(0).step() instanceof Upload) {
+                // an upload alone that fails (a repeat that raced its first, the database) fails for its caller
+                batch.get(0).result().completeExceptionally(e);
+                return;
+            }
             // a step the rules refuse (another device's trigger) fails alone; anything else retries alone
             log.debug("Trigger step batch of {} rolled back ({}); applying each alone", batch.size(), e.toString());
             batch.forEach(this::alone);
@@ -208,23 +244,39 @@ public class TriggerSteps implements SmartLifecycle {
         alone.forEach(this::alone);
     }
 
-    private static Object event(Step step, Row row) {
-        if (step instanceof Sent s) {
-            return Trigger.sent(s.triggerId(), row.deviceId, row.state, s.transport());
-        }
-        if (step instanceof Ack a) {
-            return Trigger.acknowledged(a.triggerId(), row.deviceId, row.state,
-                    new AcknowledgeTrigger(a.triggerId(), a.deviceId(), a.received(), a.reason()));
-        }
+    /** The step's events on the trigger, by the aggregate's rules (none when it changes nothing). */
+    private static List<Object> events(Step step, Row row) {
         if (step instanceof Executed x) {
-            return Trigger.executed(x.triggerId(), row.deviceId, row.state, x.deviceId());
+            return Trigger.executed(x.triggerId(), row.deviceId, row.state, x.deviceId(), x.captureId());
         }
-        return Trigger.expired(step.triggerId(), row.deviceId, row.state);
+        if (step instanceof Upload u) {
+            return Trigger.executed(u.triggerId(), row.deviceId, row.state, u.capture().deviceId(),
+                    u.capture().captureId());
+        }
+        Object event;
+        if (step instanceof Sent s) {
+            event = Trigger.sent(s.triggerId(), row.deviceId, row.state, s.transport());
+        } else if (step instanceof Ack a) {
+            event = Trigger.acknowledged(a.triggerId(), row.deviceId, row.state,
+                    new AcknowledgeTrigger(a.triggerId(), a.deviceId(), a.received(), a.reason()));
+        } else {
+            event = Trigger.expired(step.triggerId(), row.deviceId, row.state);
+        }
+        return event == null ? List.of() : List.of(event);
+    }
+
+    /** A new capture's first event; correlated with its trigger, so one trigger's story reads as one. */
+    private static EventMessage<?> captureEvent(Upload u) {
+        CaptureUploaded e = u.capture();
+        return new GenericDomainEventMessage<>("Capture", e.captureId().value(), 0, e,
+                MetaData.with(ActorCorrelationProvider.USER_ID, u.actor()).and(ActorCorrelationProvider.CORRELATION_ID,
+                        e.triggerId() == null ? e.captureId().value() : e.triggerId().value()));
     }
 
     /** A device reporting on a trigger that is not its own goes alone, to be refused without failing the batch. */
     private static boolean reportsOnOwn(Step step, Row row) {
-        DeviceId reporter = step instanceof Ack a ? a.deviceId() : step instanceof Executed x ? x.deviceId() : row.deviceId;
+        DeviceId reporter = step instanceof Ack a ? a.deviceId() : step instanceof Executed x ? x.deviceId()
+                : step instanceof Upload u ? u.capture().deviceId() : row.deviceId;
         return reporter.equals(row.deviceId);
     }
 
@@ -245,6 +297,10 @@ public class TriggerSteps implements SmartLifecycle {
     }
 
     private void alone(Pending p) {
+        if (p.step() instanceof Upload u) {
+            uploadAlone(p, u);
+            return;
+        }
         try {
             TriggerState state = commands.sendAndWait(GenericCommandMessage.asCommandMessage(p.step().command())
                     .andMetaData(MetaData.with(ActorCorrelationProvider.USER_ID, p.step().actor())
@@ -253,6 +309,41 @@ public class TriggerSteps implements SmartLifecycle {
         } catch (RuntimeException e) {
             p.result().completeExceptionally(e);
         }
+    }
+
+    /**
+     * An upload whose trigger was not in flight in its batch, or whose batch failed: in a transaction of its own if
+     * the trigger is still in flight, else refused with what became of the trigger.
+     */
+    private void uploadAlone(Pending p, Upload u) {
+        List<Map<String, Object>> inflight = jdbc.queryForList(
+                "SELECT device_id FROM trigger_inflight WHERE trigger_id = ?", u.triggerId().value());
+        if (!inflight.isEmpty() && u.capture().deviceId().value().equals(inflight.get(0).get("device_id"))) {
+            apply(List.of(p));
+            return;
+        }
+        p.result().completeExceptionally(notInFlight(u.triggerId(), u.capture().deviceId()));
+    }
+
+    /** Why a device's trigger cannot take a capture: it closed (and how), or the device has no such trigger. */
+    public DomainException notInFlight(TriggerId triggerId, DeviceId deviceId) {
+        List<String> closed = jdbc.queryForList(
+                "SELECT state FROM trigger_closed WHERE trigger_id = ? AND device_id = ?", String.class,
+                triggerId.value(), deviceId.value());
+        if (closed.isEmpty() || closed.get(0) == null) {
+            return DomainException.notFound("trigger_not_found", "Device '" + deviceId + "' has no open trigger '"
+                    + triggerId + "'; upload without trigger_id to keep the image as an unsolicited capture");
+        }
+        return switch (closed.get(0)) {
+            case "EXPIRED" -> DomainException.conflict("trigger_expired", "Trigger '" + triggerId
+                    + "' expired before its capture arrived; upload without trigger_id to keep the image as an"
+                    + " unsolicited capture");
+            case "EXECUTED" -> DomainException.conflict("trigger_executed", "Trigger '" + triggerId
+                    + "' already has its capture");
+            default -> DomainException.conflict("trigger_failed", "Trigger '" + triggerId
+                    + "' failed (the device reported it could not capture); upload without trigger_id to keep the"
+                    + " image as an unsolicited capture");
+        };
     }
 
     @Override

@@ -41,7 +41,7 @@ public class Trigger {
 
     @CommandHandler
     public TriggerState handle(RecordTriggerExecuted command) {
-        applyIfAny(executed(triggerId, deviceId, state, command.deviceId()));
+        executed(triggerId, deviceId, state, command.deviceId(), command.captureId()).forEach(Trigger::applyIfAny);
         return state;
     }
 
@@ -83,9 +83,19 @@ public class Trigger {
         return new TriggerFailed(triggerId, deviceId, reason);
     }
 
-    public static TriggerExecuted executed(TriggerId triggerId, DeviceId deviceId, TriggerState state, DeviceId reporter) {
+    /**
+     * A capture for the trigger arrived: executed, and delivered first when the device's ack was lost (a capture
+     * proves the command reached it). Empty when the trigger is already closed.
+     */
+    public static java.util.List<Object> executed(TriggerId triggerId, DeviceId deviceId, TriggerState state,
+                                                  DeviceId reporter, io.vigil.core.capture.CaptureId captureId) {
         ownedBy(triggerId, deviceId, reporter);
-        return state.canMoveTo(TriggerState.EXECUTED) ? new TriggerExecuted(triggerId, deviceId) : null;
+        if (!state.canMoveTo(TriggerState.EXECUTED)) {
+            return java.util.List.of();
+        }
+        TriggerExecuted executed = new TriggerExecuted(triggerId, deviceId, captureId);
+        return state.canMoveTo(TriggerState.DELIVERED)
+                ? java.util.List.of(new TriggerDelivered(triggerId, deviceId), executed) : java.util.List.of(executed);
     }
 
     public static TriggerExpired expired(TriggerId triggerId, DeviceId deviceId, TriggerState state) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 class TriggerTest {
     static final TriggerId ID = new TriggerId("manual_1");
     static final DeviceId CAM = new DeviceId("FLOOR1");
+    static final io.vigil.core.capture.CaptureId CAPTURE = new io.vigil.core.capture.CaptureId("cap_01JD0000000000000000000000");
     static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
     static final TriggerCreated CREATED = new TriggerCreated(ID, CAM, new OrgId("acme"), TriggerType.MANUAL, "manual",
             NOW, NOW.plusSeconds(120), null);
@@ -32,15 +33,16 @@ class TriggerTest {
         fixture.given(CREATED, new TriggerSent(ID, CAM, "mqtt")).when(new AcknowledgeTrigger(ID, CAM, true, null))
                 .expectEvents(new TriggerDelivered(ID, CAM)).expectResultMessagePayload(TriggerState.DELIVERED);
         fixture.given(CREATED, new TriggerSent(ID, CAM, "mqtt"), new TriggerDelivered(ID, CAM))
-                .when(new RecordTriggerExecuted(ID, CAM))
-                .expectEvents(new TriggerExecuted(ID, CAM));
+                .when(new RecordTriggerExecuted(ID, CAM, CAPTURE))
+                .expectEvents(new TriggerExecuted(ID, CAM, CAPTURE));
     }
 
     @Test
-    void an_ack_before_the_send_was_recorded_delivers_and_a_capture_without_ack_executes() {
+    void an_ack_before_the_send_was_recorded_delivers_and_a_capture_whose_ack_was_lost_delivers_and_executes() {
         fixture.given(CREATED).when(new AcknowledgeTrigger(ID, CAM, true, null)).expectEvents(new TriggerDelivered(ID, CAM));
-        fixture.given(CREATED, new TriggerSent(ID, CAM, "sse")).when(new RecordTriggerExecuted(ID, CAM))
-                .expectEvents(new TriggerExecuted(ID, CAM));
+        fixture.given(CREATED, new TriggerSent(ID, CAM, "sse")).when(new RecordTriggerExecuted(ID, CAM, CAPTURE))
+                .expectEvents(new TriggerDelivered(ID, CAM), new TriggerExecuted(ID, CAM, CAPTURE))
+                .expectResultMessagePayload(TriggerState.EXECUTED);
     }
 
     @Test
@@ -50,8 +52,8 @@ class TriggerTest {
         fixture.given(CREATED, new TriggerDelivered(ID, CAM)).when(new RecordTriggerSent(ID, "mqtt")).expectNoEvents();
         fixture.given(CREATED, new TriggerExpired(ID, CAM, TriggerState.PENDING)).when(new AcknowledgeTrigger(ID, CAM, true, null))
                 .expectNoEvents().expectResultMessagePayload(TriggerState.EXPIRED);
-        fixture.given(CREATED, new TriggerExecuted(ID, CAM)).when(new ExpireTrigger(ID)).expectNoEvents();
-        fixture.given(CREATED, new TriggerFailed(ID, CAM, "no")).when(new RecordTriggerExecuted(ID, CAM)).expectNoEvents();
+        fixture.given(CREATED, new TriggerExecuted(ID, CAM, CAPTURE)).when(new ExpireTrigger(ID)).expectNoEvents();
+        fixture.given(CREATED, new TriggerFailed(ID, CAM, "no")).when(new RecordTriggerExecuted(ID, CAM, CAPTURE)).expectNoEvents();
     }
 
     @Test

@@ -86,7 +86,8 @@ public class JwtSecurityConfiguration {
                         .pathMatchers(HttpMethod.POST, "/api/v1/sessions/*/activity").hasRole("SESSION_AGENT")
                         .pathMatchers("/api/v1/sessions/**", "/api/v1/sessions").hasAnyRole(engineer, admin)
                         .pathMatchers(HttpMethod.GET, "/api/v1/templates").authenticated()
-                        .pathMatchers(HttpMethod.GET, "/api/v1/devices", "/api/v1/devices/**", "/v1/devices/connected")
+                        .pathMatchers(HttpMethod.GET, "/api/v1/devices", "/api/v1/devices/**", "/v1/devices/connected",
+                                "/api/v1/captures/**")
                         .hasAnyRole(engineer, admin, Role.AUDITOR.name())
                         .pathMatchers("/api/v1/devices", "/api/v1/devices/**").hasRole(admin)
                         .pathMatchers(HttpMethod.POST, "/v1/devices/*/trigger").hasAnyRole(engineer, admin)

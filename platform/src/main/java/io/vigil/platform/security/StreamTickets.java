@@ -45,7 +45,8 @@ public final class StreamTickets {
     public static final String PARAMETER = "ticket";
     static final String PATH_CLAIM = "path";
     /** The streams a ticket can open. Device streams join this list. */
-    static final List<String> STREAM_PATHS = List.of("/api/v1/sessions/{id}/events", "/api/v1/devices/{id}/triggers/live");
+    static final List<String> STREAM_PATHS = List.of("/api/v1/sessions/{id}/events", "/api/v1/devices/{id}/triggers/live",
+            "/api/v1/devices/{id}/captures/live");
     private static final List<PathPattern> STREAM_PATTERNS = STREAM_PATHS.stream()
             .map(PathPatternParser.defaultInstance::parse).toList();
     private static final String SAFE_PATH = "(/[A-Za-z0-9_.~-]+)+";

@@ -68,6 +68,10 @@ public class ApiExceptionHandler implements WebExceptionHandler {
     public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
         DomainException domain = findDomainException(failure);
         if (domain != null) {
+            if (domain.retryAfter() != null && !exchange.getResponse().isCommitted()) {
+                exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER,
+                        Long.toString(Math.max(1, (domain.retryAfter().toMillis() + 999) / 1000)));
+            }
             return writer.write(exchange, status(domain), ApiError.of(domain.code(), domain.getMessage(), Map.of()));
         }
         Throwable e = unwrap(failure);
@@ -193,6 +197,10 @@ public class ApiExceptionHandler implements WebExceptionHandler {
             case FORBIDDEN -> HttpStatus.FORBIDDEN;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case CONFLICT -> HttpStatus.CONFLICT;
+            case GONE -> HttpStatus.GONE;
+            case RANGE_NOT_SATISFIABLE -> HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
+            case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
+            case RATE_LIMITED -> HttpStatus.TOO_MANY_REQUESTS;
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
         };
     }

@@ -1,19 +1,14 @@
 package io.vigil.query.device;
 
-import io.vigil.core.Check;
-import io.vigil.core.DomainException;
 import io.vigil.core.trigger.TriggerState;
 import io.vigil.core.trigger.TriggerType;
-import io.vigil.platform.security.CurrentUser;
 import io.vigil.query.QueryParameters;
 import io.vigil.query.QuerySideProperties;
 import io.vigil.query.live.ChangeListener;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -38,9 +33,11 @@ class TriggerQueryController {
     private final QueryParameters parameters;
     private final ChangeListener listener;
     private final QuerySideProperties properties;
+    private final DeviceAccess devices;
 
     TriggerQueryController(DatabaseClient db, QueryParameters parameters, ChangeListener listener,
-                           QuerySideProperties properties) {
+                           QuerySideProperties properties, DeviceAccess devices) {
+        this.devices = devices;
         this.db = db;
         this.parameters = parameters;
         this.listener = listener;
@@ -52,10 +49,11 @@ class TriggerQueryController {
                            @RequestParam(required = false) String type, @RequestParam(required = false) String from,
                            @RequestParam(required = false) String to, @RequestParam(required = false) String before,
                            @RequestParam(required = false) String limit, @AuthenticationPrincipal Jwt jwt) {
-        Filter filter = new Filter(enumValue(TriggerState.class, state, "state"), enumValue(TriggerType.class, type, "type"),
-                instant(from, "from"), instant(to, "to"), QueryParameters.optionalText(before, "before", 100),
+        Filter filter = new Filter(QueryParameters.enumValue(TriggerState.class, state, "state"),
+                QueryParameters.enumValue(TriggerType.class, type, "type"), QueryParameters.instant(from, "from"),
+                QueryParameters.instant(to, "to"), QueryParameters.optionalText(before, "before", 100),
                 parameters.limit(limit));
-        return owned(id, jwt).thenMany(read(id, filter));
+        return devices.owned(id, jwt).thenMany(read(id, filter));
     }
 
     /** {@code event: triggers} with the newest {@code limit} triggers now and after every change; a comment keeps it open. */
@@ -71,15 +69,7 @@ class TriggerQueryController {
                 .map(list -> ServerSentEvent.builder(list).event("triggers").build());
         Flux<ServerSentEvent<List<TriggerView>>> keepAlive = Flux.interval(properties.sseKeepalive())
                 .map(i -> ServerSentEvent.<List<TriggerView>>builder().comment("keep-alive").build());
-        return owned(id, jwt).thenMany(Flux.merge(snapshots, keepAlive));
-    }
-
-    private Mono<Void> owned(String id, Jwt jwt) {
-        return db.sql("SELECT 1 FROM device_view WHERE device_id = :id AND org = :org")
-                .bind("id", id).bind("org", CurrentUser.org(jwt).value())
-                .map(row -> 1).one()
-                .switchIfEmpty(Mono.error(() -> DomainException.notFound("device_not_found", "No device '" + id + "'")))
-                .then();
+        return devices.owned(id, jwt).thenMany(Flux.merge(snapshots, keepAlive));
     }
 
     private Flux<TriggerView> read(String deviceId, Filter f) {
@@ -111,22 +101,6 @@ class TriggerQueryController {
     private static Instant at(Readable row, String column) {
         OffsetDateTime t = row.get(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
-    }
-
-    private static <E extends Enum<E>> String enumValue(Class<E> type, String text, String name) {
-        return text == null || text.isBlank() ? null : Check.oneOf(type, text, name).name().toLowerCase(Locale.ROOT);
-    }
-
-    private static OffsetDateTime instant(String text, String name) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(text.trim());
-        } catch (DateTimeParseException e) {
-            throw DomainException.invalid("invalid_" + name, name + " must be an ISO-8601 instant such as"
-                    + " 2026-12-02T10:00:00Z, was '" + text + "'");
-        }
     }
 
     private record Filter(String state, String type, OffsetDateTime from, OffsetDateTime to, String before, int limit) {

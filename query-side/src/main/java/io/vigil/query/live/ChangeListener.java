@@ -35,7 +35,8 @@ public class ChangeListener implements SmartLifecycle {
     public static final String SESSIONS = "vigil_session";
     /** The channel the trigger projection notifies on; the payload is the device id. */
     public static final String TRIGGERS = "vigil_trigger";
-    private static final java.util.List<String> CHANNELS = java.util.List.of(SESSIONS, TRIGGERS);
+    public static final String CAPTURES = "vigil_capture";
+    private static final java.util.List<String> CHANNELS = java.util.List.of(SESSIONS, TRIGGERS, CAPTURES);
     /** Emitted after each (re)connect: anything may have changed while nobody was listening. */
     public static final String RESYNC = "*";
     public static final String APPLICATION_NAME = "vigil-change-listener";
