@@ -65,7 +65,7 @@ class CaptureUploadTest extends LocalRunTest {
         Simulated.register(registry, proxmox, guacamole);
         registry.add("vigil.blobs.dir", blobs::toString);
         registry.add("vigil.triggers.manual-ttl", () -> "3s");
-        registry.add("vigil.captures.rate-limit", () -> "8");
+        registry.add("vigil.captures.rate-limit", () -> "12");
         registry.add("vigil.captures.rate-window", () -> "1h");
         registry.add("vigil.captures.quotas." + QUOTA_ORG, () -> "2");
     }
@@ -234,17 +234,34 @@ class CaptureUploadTest extends LocalRunTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM domainevententry WHERE payloadtype LIKE '%CaptureUploaded'"
                 + " AND convert_from(payload, 'UTF8') LIKE ?", Integer.class, "%" + CAP_REPEAT + "%")).isEqualTo(1);
 
-        // an unsolicited upload is told apart by its Idempotency-Key
+        // an unsolicited upload is told apart by its Idempotency-Key, also when its repeats arrive together
         byte[] other = TestImages.jpeg(TestImages.scene(160, 120, 50, 50));
         Map<String, Object> unsolicited = fleetUpload(CAP_REPEAT, null, other);
-        Object first = http.post().uri("/v1/captures").header("X-Device-Key", key).header("Idempotency-Key", "motion-1")
-                .bodyValue(unsolicited).exchange().expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody()
-                .get("record_id");
+        CountDownLatch together = new CountDownLatch(1);
+        ExecutorService repeats = Executors.newFixedThreadPool(4);
+        List<Future<Object>> unsolicitedIds = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            unsolicitedIds.add(repeats.submit(() -> {
+                together.await();
+                return http.post().uri("/v1/captures").header("X-Device-Key", key).header("Idempotency-Key", "motion-1")
+                        .bodyValue(unsolicited).exchange().expectStatus().isOk().expectBody(JSON).returnResult()
+                        .getResponseBody().get("record_id");
+            }));
+        }
+        together.countDown();
+        Object first = unsolicitedIds.get(0).get();
+        for (Future<Object> id : unsolicitedIds) {
+            assertThat(id.get()).isEqualTo(first);
+        }
+        repeats.shutdown();
         Object again = http.post().uri("/v1/captures").header("X-Device-Key", key).header("Idempotency-Key", "motion-1")
                 .bodyValue(unsolicited).exchange().expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody()
                 .get("record_id");
         assertThat(again).isEqualTo(first);
         assertThat(capture("acme", (String) first)).containsEntry("trigger_type", "unsolicited");
+        // and the pipeline goes on after them
+        upload(key, fleetUpload(CAP_REPEAT, null, TestImages.jpeg(TestImages.scene(160, 120, 90, 90))))
+                .expectStatus().isOk();
     }
 
     @Test
@@ -315,12 +332,12 @@ class CaptureUploadTest extends LocalRunTest {
         String rated = CAP_RATE;
         String key = device("acme", rated);
         byte[] jpeg = TestImages.jpeg(TestImages.scene(64, 48, 1, 1));
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 12; i++) {
             http.post().uri("/v1/captures").header("X-Device-Key", key).header("Idempotency-Key", "r" + i)
                     .bodyValue(fleetUpload(rated, null, jpeg)).exchange().expectStatus().isOk();
         }
         WebTestClient.ResponseSpec refused = http.post().uri("/v1/captures").header("X-Device-Key", key)
-                .header("Idempotency-Key", "r8").bodyValue(fleetUpload(rated, null, jpeg)).exchange();
+                .header("Idempotency-Key", "r12").bodyValue(fleetUpload(rated, null, jpeg)).exchange();
         refused.expectHeader().value(HttpHeaders.RETRY_AFTER, v -> assertThat(Long.parseLong(v)).isBetween(1L, 3600L));
         assertThat(code(refused, 429)).isEqualTo("upload_rate_exceeded");
         // a repeat of an upload already stored is answered, not counted

@@ -39,6 +39,7 @@ import reactor.core.scheduler.Schedulers;
  */
 @Component
 public class CaptureUploads {
+    private static final java.time.Duration APPEND_TIMEOUT = java.time.Duration.ofSeconds(30);
     private final CaptureRegistry registry;
     private final UploadLimits limits;
     private final BlobStore blobs;
@@ -73,6 +74,9 @@ public class CaptureUploads {
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(prepared -> prepared.repeat() != null ? Mono.just(prepared.repeat())
                         : Mono.fromFuture(() -> steps.submit(new TriggerSteps.Upload(prepared.event())))
+                        // the batch path answers within milliseconds; this long means the database is not answering
+                        .timeout(APPEND_TIMEOUT, Mono.error(() -> DomainException.unavailable("unavailable",
+                                "The capture could not be recorded in time; upload it again")))
                         // an unsolicited capture has no trigger state: the future completes with null
                         .then(Mono.fromSupplier(() -> new Answer(prepared.event().captureId().value(), "pending", false)))
                         .doOnSuccess(answer -> evaluations.wake()))

@@ -145,7 +145,9 @@ public class TriggerSteps implements SmartLifecycle {
     public CompletableFuture<TriggerState> submit(Step step) {
         Pending pending = new Pending(step, new CompletableFuture<>());
         if (!running) {
-            pending.result().completeExceptionally(new IllegalStateException("trigger steps are not running"));
+            // stopping (or not yet started): the caller's request is refused as the service being unavailable
+            pending.result().completeExceptionally(DomainException.unavailable("unavailable",
+                    "This service is stopping; try again on another instance or in a moment"));
             return pending.result();
         }
         queue.add(pending);
@@ -176,7 +178,7 @@ public class TriggerSteps implements SmartLifecycle {
                 }
             } catch (RuntimeException e) {
                 log.warn("A batch of {} trigger steps failed; each is applied on its own: {}", batch.size(), e.toString());
-                batch.forEach(this::alone);
+                batch.stream().filter(p -> !p.result().isDone()).forEach(this::alone);
             } finally {
                 batch.clear();
             }
@@ -296,9 +298,14 @@ public class TriggerSteps implements SmartLifecycle {
         return event instanceof TriggerExpired ? TriggerState.EXPIRED : before;
     }
 
+    /** Never throws: whatever happens completes the step's future, so one bad step cannot stop the worker. */
     private void alone(Pending p) {
         if (p.step() instanceof Upload u) {
-            uploadAlone(p, u);
+            try {
+                uploadAlone(p, u);
+            } catch (RuntimeException e) {
+                p.result().completeExceptionally(e);
+            }
             return;
         }
         try {
@@ -316,6 +323,10 @@ public class TriggerSteps implements SmartLifecycle {
      * the trigger is still in flight, else refused with what became of the trigger.
      */
     private void uploadAlone(Pending p, Upload u) {
+        if (u.triggerId() == null) {
+            apply(List.of(p));
+            return;
+        }
         List<Map<String, Object>> inflight = jdbc.queryForList(
                 "SELECT device_id FROM trigger_inflight WHERE trigger_id = ?", u.triggerId().value());
         if (!inflight.isEmpty() && u.capture().deviceId().value().equals(inflight.get(0).get("device_id"))) {
