@@ -22,7 +22,8 @@ CREATE TABLE capture_registry (
 CREATE UNIQUE INDEX capture_registry_trigger ON capture_registry (device_id, trigger_id) WHERE trigger_id IS NOT NULL;
 CREATE UNIQUE INDEX capture_registry_idempotency ON capture_registry (device_id, idempotency_key)
     WHERE idempotency_key IS NOT NULL;
-CREATE INDEX capture_registry_device ON capture_registry (device_id, captured_at);
+-- the device's capture before a given one (motion is measured against it): one backward index step
+CREATE INDEX capture_registry_device ON capture_registry (device_id, captured_at, capture_id);
 CREATE INDEX capture_registry_retention ON capture_registry (org, received_at) WHERE purged_at IS NULL;
 CREATE INDEX capture_registry_blob ON capture_registry (blob_key) WHERE purged_at IS NULL;
 

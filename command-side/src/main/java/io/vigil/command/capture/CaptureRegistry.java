@@ -83,11 +83,10 @@ public class CaptureRegistry {
     /** Where the device's capture before this one is, if its image is still kept: what motion is measured against. */
     public Optional<String> previousImage(String deviceId, String captureId) {
         return jdbc.queryForList("""
-                        SELECT p.blob_key FROM capture_registry c
-                        JOIN capture_registry p ON p.device_id = c.device_id
-                            AND (p.captured_at, p.capture_id) < (c.captured_at, c.capture_id)
-                        WHERE c.capture_id = ? AND c.device_id = ? AND p.purged_at IS NULL
-                        ORDER BY p.captured_at DESC, p.capture_id DESC LIMIT 1""", String.class, captureId, deviceId)
+                        SELECT p.blob_key FROM capture_registry p
+                        WHERE p.device_id = ? AND p.purged_at IS NULL AND (p.captured_at, p.capture_id) <
+                            (SELECT captured_at, capture_id FROM capture_registry WHERE capture_id = ?)
+                        ORDER BY p.captured_at DESC, p.capture_id DESC LIMIT 1""", String.class, deviceId, captureId)
                 .stream().findFirst();
     }
 

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * What an upload's bytes really are: JPEG or PNG by their magic bytes, whole (a JPEG ends with its EOI marker, a
@@ -111,7 +112,8 @@ public final class ImageInspector {
     }
 
     private static int[] dimensions(byte[] image, String type) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
+        // not ImageIO.createImageInputStream: with ImageIO's default cache it spools every upload through a temp file
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(image))) {
             Iterator<ImageReader> readers = ImageIO.getImageReadersByMIMEType(type);
             if (!readers.hasNext()) {
                 throw new IllegalStateException("no ImageIO reader for " + type);
