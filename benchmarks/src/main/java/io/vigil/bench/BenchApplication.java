@@ -14,5 +14,6 @@ import org.springframework.context.annotation.FilterType;
 @EnableAutoConfiguration
 @ComponentScan(basePackages = {"io.vigil.command", "io.vigil.query"},
         excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = "io\\.vigil\\.(command|query)\\.\\w+Application"))
+@org.springframework.context.annotation.Import(BenchSink.class)
 public class BenchApplication {
 }

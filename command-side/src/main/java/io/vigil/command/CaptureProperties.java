@@ -37,7 +37,9 @@ public record CaptureProperties(@DefaultValue("10MB") DataSize maxImageSize,
     }
 
     /**
-     * @param concurrency   evaluations running at once on one instance (the evaluator is CPU-bound or remote)
+     * @param concurrency   evaluations running at once on one instance; 0 (the default): half the instance's
+     *                      processors, at least one, so a backlog of evaluations never takes the CPU the uploads
+     *                      need (an external evaluator waits on the network: raise it)
      * @param pollInterval  how often an idle worker looks for pending captures
      * @param lease         how long a claimed evaluation is held before another instance may take it over
      * @param maxAttempts   attempts before an evaluation that keeps failing transiently fails for good
@@ -45,13 +47,18 @@ public record CaptureProperties(@DefaultValue("10MB") DataSize maxImageSize,
      * @param maxRetryDelay the longest delay between retries
      * @param backlogAlert  pending evaluations older than this raise an admin alert: the evaluator is falling behind
      */
-    public record Evaluation(@DefaultValue("2") int concurrency,
+    public record Evaluation(@DefaultValue("0") int concurrency,
                              @DefaultValue("250ms") Duration pollInterval,
                              @DefaultValue("2m") Duration lease,
                              @DefaultValue("4") int maxAttempts,
                              @DefaultValue("10s") Duration retryDelay,
                              @DefaultValue("10m") Duration maxRetryDelay,
                              @DefaultValue("10m") Duration backlogAlert) {
+        /** The workers this instance runs. */
+        public int workers() {
+            return concurrency > 0 ? concurrency : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        }
+
         public Duration delayBefore(int attempt) {
             long factor = 1L << Math.min(20, Math.max(0, attempt - 1));
             Duration delay = retryDelay.multipliedBy(factor);

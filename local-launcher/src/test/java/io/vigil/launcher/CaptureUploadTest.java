@@ -354,6 +354,14 @@ class CaptureUploadTest extends LocalRunTest {
     @Test
     void motion_against_the_devices_previous_capture_is_found_and_the_list_filters_by_it_and_the_report_counts() {
         String key = device("acme", CAP_MOTION);
+        List<List<Map<String, Object>>> snapshots = new java.util.concurrent.CopyOnWriteArrayList<>();
+        reactor.core.Disposable live = org.springframework.web.reactive.function.client.WebClient
+                .create("http://localhost:" + port).get().uri("/api/v1/devices/" + CAP_MOTION + "/captures/live")
+                .header("Authorization", person("acme", Role.ENGINEER)).retrieve()
+                .bodyToFlux(new org.springframework.core.ParameterizedTypeReference<
+                        org.springframework.http.codec.ServerSentEvent<List<Map<String, Object>>>>() { })
+                .filter(e -> e.data() != null)
+                .subscribe(e -> snapshots.add(e.data()));
         String first = (String) upload(key, fleetUpload(CAP_MOTION, null, TestImages.jpeg(TestImages.scene(320, 240, 20, 20))))
                 .expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody().get("record_id");
         evaluated("acme", first);
@@ -370,6 +378,15 @@ class CaptureUploadTest extends LocalRunTest {
         assertThat(http.get().uri("/api/v1/devices/" + CAP_MOTION + "/captures").header("Authorization", person("acme", Role.ENGINEER))
                 .exchange().expectBody(JSON_LIST).returnResult().getResponseBody()).extracting(c -> c.get("capture_id"))
                 .containsExactly(second, first);
+
+        // the live list followed: its latest snapshot has both, the newest evaluated
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(snapshots).isNotEmpty();
+            List<Map<String, Object>> latest = snapshots.get(snapshots.size() - 1);
+            assertThat(latest).extracting(c -> c.get("capture_id")).containsExactly(second, first);
+            assertThat((Map<String, Object>) latest.get(0).get("evaluation")).containsEntry("status", "completed");
+        });
+        live.dispose();
 
         Map<String, Object> report = http.get().uri("/api/v1/devices/" + CAP_MOTION + "/report")
                 .header("Authorization", person("acme", Role.ENGINEER)).exchange().expectStatus().isOk()

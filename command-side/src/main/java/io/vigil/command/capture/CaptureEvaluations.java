@@ -78,7 +78,7 @@ public class CaptureEvaluations implements SmartLifecycle {
         this.registry = registry;
         this.settings = properties.evaluation();
         this.clock = clock;
-        this.free = new Semaphore(settings.concurrency());
+        this.free = new Semaphore(settings.workers());
         MeterRegistry meterRegistry = meters.getIfAvailable();
         this.latency = meterRegistry == null ? null : Timer.builder("vigil.capture.evaluation.latency")
                 .description("From a capture's upload to its evaluation's result (retries included)")
@@ -253,7 +253,7 @@ public class CaptureEvaluations implements SmartLifecycle {
     @Override
     public void start() {
         active = true;
-        workers = Executors.newFixedThreadPool(settings.concurrency(), r -> {
+        workers = Executors.newFixedThreadPool(settings.workers(), r -> {
             Thread t = new Thread(r, "vigil-capture-evaluation");
             t.setDaemon(true);
             return t;
